@@ -1,0 +1,1 @@
+"""Users, the auth backend, the DynamoDB session store and sign-in throttling."""

@@ -1,0 +1,34 @@
+"""Authentication against DynamoDB users. Roles, not Django's permission tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest
+
+from .models import User
+from .services import user_by_email, user_by_id
+
+
+class DynamoBackend:
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        if not username or password is None:
+            return None
+        user = user_by_email(username)
+        if user is None:
+            # Hash anyway, so the time taken does not tell whether the email exists.
+            make_password(password)
+            return None
+        if user.check_password(password) and user.is_active:
+            return user
+        return None
+
+    def get_user(self, user_id: str) -> User | None:
+        user = user_by_id(user_id)
+        return user if user is not None and user.is_active else None
+
+    def has_perm(self, user_obj: User, perm: str, obj: object = None) -> bool:
+        return bool(getattr(user_obj, "is_active", False) and getattr(user_obj, "is_staff", False))

@@ -1,0 +1,99 @@
+"""Django sessions stored in DynamoDB, on a PynamoDB model.
+
+Why our own: the design card names django-dynamodb-sessions, whose last release (0.6, 2015)
+is built on boto 2 and fails to import on Python 3.10+; its boto3 fork dj-dynamodb-sessions
+0.8.3 breaks on set_expiry() and creates tables without TTL. This store is small:
+
+- create is a conditional put (a key collision raises Django's CreateError, and we retry with
+  a new key) — so no extra read to test whether a random key exists;
+- an update is conditioned on the row still existing (a session ended elsewhere is not revived);
+- `expires_at` is a TTL attribute, and expiry is checked again on read, because DynamoDB's TTL
+  deletes rows late (and moto never does);
+- Django's SessionMiddleware writes only when the session changed, and messages live in a
+  cookie, so an unchanged session is never written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.sessions.backends.base import CreateError, SessionBase, UpdateError
+from django.utils.crypto import get_random_string
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
+
+from reservations import clock
+from reservations.store.models import SessionRecord
+
+VALID_KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+class SessionStore(SessionBase):
+    def _get_new_session_key(self) -> str:
+        return get_random_string(40, VALID_KEY_CHARS)
+
+    def _fetch(self, session_key: str) -> SessionRecord | None:
+        try:
+            record = SessionRecord.get(session_key, consistent_read=True)
+        except DoesNotExist:
+            return None
+        if record.expires_at is None or record.expires_at <= clock.now():
+            return None
+        return record
+
+    def load(self) -> dict[str, Any]:
+        record = self._fetch(self.session_key) if self.session_key else None
+        if record is None:
+            self._session_key = None
+            return {}
+        return self.decode(record.data)
+
+    def exists(self, session_key: str) -> bool:
+        return self._fetch(session_key) is not None
+
+    def create(self) -> None:
+        while True:
+            self._session_key = self._get_new_session_key()
+            try:
+                self.save(must_create=True)
+            except CreateError:
+                continue
+            self.modified = True
+            return
+
+    def save(self, must_create: bool = False) -> None:
+        if self.session_key is None:
+            return self.create()
+        data = self._get_session(no_load=must_create)
+        record = SessionRecord(
+            session_key=self._get_or_create_session_key(),
+            data=self.encode(data),
+            user_id=data.get("_auth_user_id"),
+            expires_at=self.get_expiry_date(),
+        )
+        if must_create:
+            try:
+                record.save(condition=SessionRecord.session_key.does_not_exist())
+            except PutError as error:
+                if error.cause_response_code == "ConditionalCheckFailedException":
+                    raise CreateError from error
+                raise
+        else:
+            try:
+                record.save(condition=SessionRecord.session_key.exists())
+            except PutError as error:
+                if error.cause_response_code == "ConditionalCheckFailedException":
+                    raise UpdateError from error
+                raise
+
+    def delete(self, session_key: str | None = None) -> None:
+        key = session_key or self.session_key
+        if not key:
+            return
+        try:
+            SessionRecord(session_key=key).delete()
+        except DeleteError:
+            pass
+
+    @classmethod
+    def clear_expired(cls) -> None:
+        """DynamoDB's TTL removes expired rows; reads already ignore them meanwhile."""

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
+
+from .forms import SignInForm
+
+
+@never_cache
+@csrf_protect
+def sign_in(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(next_url or "web:catalogue")
+    form = SignInForm(request, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        assert form.user is not None
+        login(request, form.user)  # rotates the session key
+        messages.success(request, f"Welcome, {form.user.get_short_name()}.")
+        return redirect(next_url or "web:catalogue")
+    status = 200
+    if form.errors and any(e.code == "throttled" for e in form.non_field_errors().as_data()):
+        status = 429
+    return render(request, "accounts/sign_in.html", {"form": form, "next": next_url}, status=status)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "You are signed out.")
+    return redirect("accounts:sign_in")
+
+
+@login_required
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        messages.success(request, "Your password is changed.")
+        return redirect("web:catalogue")
+    return render(request, "accounts/password_change.html", {"form": form})

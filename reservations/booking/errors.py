@@ -1,0 +1,43 @@
+"""The one error type the domain and the services raise, with every message in one place.
+
+Pages show `message`; the JSON API returns `code`. Codes are a stable contract.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    "in_past": "The start is in the past.",
+    "too_soon": "This item must be booked at least {min_notice} ahead.",
+    "too_far_ahead": "This item can be booked at most {max_ahead} ahead.",
+    "too_short": "A booking of this item must last at least {min_duration}.",
+    "too_long": "A booking of this item may last at most {max_duration}.",
+    "not_aligned": "Start and end must fall on the item's {slot} grid (for example {example}).",
+    "end_before_start": "The end must be after the start.",
+    "conflict": "The item is already booked for part of that time (including the {buffer} kept free between bookings).",
+    "race_lost": "Someone else changed this item's bookings at the same moment. Please try again.",
+    "prolong_limit": "This booking has been prolonged the maximum number of times ({max_prolongations}).",
+    "prolong_not_later": "The new end must be later than the current end.",
+    "not_active": "This booking is no longer active.",
+    "already_ended": "This booking has already ended.",
+    "item_inactive": "This item is not available for booking.",
+    "not_found": "Not found.",
+    "nonexistent_time": "That local time does not exist (the clocks change then).",
+    "invalid": "The request is not valid.",
+}
+
+
+class BookingError(Exception):
+    """A refused action. Nothing was written when this is raised."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        template = MESSAGES.get(code, MESSAGES["invalid"])
+        try:
+            self.message = template.format(**params)
+        except KeyError:
+            self.message = template
+        super().__init__(self.message)
+
+    def __repr__(self) -> str:
+        return f"BookingError({self.code!r})"

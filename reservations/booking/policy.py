@@ -1,0 +1,88 @@
+"""An item's booking policy and how to say it in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DAY_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True, kw_only=True)
+class Policy:
+    """Limits for booking one item. Defaults suit a loanable thing booked by the half hour."""
+
+    slot_minutes: int = 30
+    min_duration_minutes: int = 30
+    max_duration_minutes: int = 8 * 60
+    min_notice_minutes: int = 0
+    max_ahead_days: int = 60
+    max_prolongations: int = 2
+    buffer_minutes: int = 0
+
+    def __post_init__(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    def problems(self) -> list[str]:
+        out = []
+        if self.slot_minutes <= 0:
+            out.append("slot length must be positive")
+        elif self.slot_minutes > DAY_MINUTES:
+            if self.slot_minutes % DAY_MINUTES:
+                out.append("slots longer than a day must be whole days")
+        elif DAY_MINUTES % self.slot_minutes:
+            out.append("slot length must divide a day evenly (or be whole days)")
+        if self.min_duration_minutes < self.slot_minutes:
+            out.append("minimum duration must be at least one slot")
+        if self.max_duration_minutes < self.min_duration_minutes:
+            out.append("maximum duration must be at least the minimum duration")
+        if self.slot_minutes > 0 and (
+            self.min_duration_minutes % self.slot_minutes or self.max_duration_minutes % self.slot_minutes
+        ):
+            out.append("durations must be whole slots")
+        if self.min_notice_minutes < 0 or self.buffer_minutes < 0 or self.max_prolongations < 0:
+            out.append("notice, buffer and prolongations cannot be negative")
+        if self.max_ahead_days <= 0:
+            out.append("booking horizon must be at least one day")
+        return out
+
+    @property
+    def whole_days(self) -> bool:
+        return self.slot_minutes % DAY_MINUTES == 0
+
+    def describe(self) -> list[str]:
+        """The policy in plain words, one sentence per rule."""
+        lines = [
+            f"Booked in slots of {minutes_text(self.slot_minutes)}.",
+            f"A booking lasts from {minutes_text(self.min_duration_minutes)} "
+            f"to {minutes_text(self.max_duration_minutes)}.",
+        ]
+        if self.min_notice_minutes:
+            lines.append(f"Book at least {minutes_text(self.min_notice_minutes)} before the start.")
+        lines.append(f"Bookings can start up to {days_text(self.max_ahead_days)} ahead.")
+        if self.max_prolongations:
+            times = "once" if self.max_prolongations == 1 else f"{self.max_prolongations} times"
+            lines.append(f"A booking can be prolonged {times}, up to the maximum length.")
+        else:
+            lines.append("Bookings cannot be prolonged.")
+        if self.buffer_minutes:
+            lines.append(f"{minutes_text(self.buffer_minutes).capitalize()} are kept free between two bookings.")
+        return lines
+
+
+def days_text(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def minutes_text(minutes: int) -> str:
+    """'90 minutes' → '1 hour 30 minutes'; whole days as days."""
+    if minutes and minutes % DAY_MINUTES == 0:
+        return days_text(minutes // DAY_MINUTES)
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append("1 hour" if hours == 1 else f"{hours} hours")
+    if rest or not parts:
+        parts.append("1 minute" if rest == 1 else f"{rest} minutes")
+    return " ".join(parts)

@@ -1,0 +1,1 @@
+"""PynamoDB models and table management. See models.py for the access-pattern table."""

@@ -1,0 +1,42 @@
+"""Between store records and domain values."""
+
+from __future__ import annotations
+
+from reservations.booking.policy import Policy
+from reservations.booking.rules import Interval
+
+from .models import ItemRecord, ScheduleEntry
+from .timefmt import from_store, to_store
+
+POLICY_FIELDS = (
+    "slot_minutes",
+    "min_duration_minutes",
+    "max_duration_minutes",
+    "min_notice_minutes",
+    "max_ahead_days",
+    "max_prolongations",
+    "buffer_minutes",
+)
+
+
+def policy_of(item: ItemRecord) -> Policy:
+    return Policy(**{name: int(getattr(item, name)) for name in POLICY_FIELDS})
+
+
+def schedule_of(item: ItemRecord) -> list[Interval]:
+    return [
+        Interval(
+            start=from_store(e.start),
+            end=from_store(e.end),
+            reservation_id=e.reservation_id,
+            user_id=e.user_id,
+        )
+        for e in (item.schedule or [])
+    ]
+
+
+def entries_of(schedule: list[Interval]) -> list[ScheduleEntry]:
+    return [
+        ScheduleEntry(reservation_id=b.reservation_id, user_id=b.user_id, start=to_store(b.start), end=to_store(b.end))
+        for b in schedule
+    ]
