@@ -14,31 +14,134 @@ from reservations.services import item_create
 HOUR, DAY = 60, 24 * 60
 
 DEMO_ITEMS: list[tuple[str, str, str, str, str, Policy]] = [
-    ("demo-projector", "Projector (Epson)", "Equipment", "Store room 1", "Full HD projector with HDMI and USB-C.", Policy()),
-    ("demo-camera", "Camera kit (Sony A7)", "Equipment", "Store room 1", "Body, two lenses, two batteries.",
-     Policy(slot_minutes=60, min_duration_minutes=60, max_duration_minutes=3 * DAY, max_prolongations=1, buffer_minutes=60)),
+    (
+        "demo-projector",
+        "Projector (Epson)",
+        "Equipment",
+        "Store room 1",
+        "Full HD projector with HDMI and USB-C.",
+        Policy(),
+    ),
+    (
+        "demo-camera",
+        "Camera kit (Sony A7)",
+        "Equipment",
+        "Store room 1",
+        "Body, two lenses, two batteries.",
+        Policy(
+            slot_minutes=60,
+            min_duration_minutes=60,
+            max_duration_minutes=3 * DAY,
+            max_prolongations=1,
+            buffer_minutes=60,
+        ),
+    ),
     ("demo-tripod", "Tripod", "Equipment", "Store room 1", "", Policy(slot_minutes=30, max_duration_minutes=2 * DAY)),
-    ("demo-laptop-1", "Loan laptop 1", "Equipment", "IT desk", "Windows laptop with charger.",
-     Policy(slot_minutes=DAY, min_duration_minutes=DAY, max_duration_minutes=7 * DAY, min_notice_minutes=HOUR)),
-    ("demo-laptop-2", "Loan laptop 2", "Equipment", "IT desk", "Linux laptop with charger.",
-     Policy(slot_minutes=DAY, min_duration_minutes=DAY, max_duration_minutes=7 * DAY, min_notice_minutes=HOUR)),
-    ("demo-room-a", "Meeting room Amsterdam", "Rooms", "Floor 2", "8 seats, screen, whiteboard.",
-     Policy(slot_minutes=15, min_duration_minutes=15, max_duration_minutes=4 * HOUR, max_prolongations=3, buffer_minutes=15)),
-    ("demo-room-b", "Meeting room Berlin", "Rooms", "Floor 2", "4 seats, phone booth size.",
-     Policy(slot_minutes=15, min_duration_minutes=15, max_duration_minutes=2 * HOUR, max_prolongations=3)),
-    ("demo-room-c", "Board room", "Rooms", "Floor 5", "20 seats; book a day ahead.",
-     Policy(slot_minutes=30, min_duration_minutes=60, max_duration_minutes=8 * HOUR, min_notice_minutes=DAY, buffer_minutes=30)),
-    ("demo-desk-1", "Desk 1 (window)", "Desks", "Floor 3", "Standing desk, two monitors.",
-     Policy(slot_minutes=4 * HOUR, min_duration_minutes=4 * HOUR, max_duration_minutes=DAY - 4 * HOUR, max_ahead_days=14)),
-    ("demo-desk-2", "Desk 2", "Desks", "Floor 3", "One monitor.",
-     Policy(slot_minutes=4 * HOUR, min_duration_minutes=4 * HOUR, max_duration_minutes=DAY - 4 * HOUR, max_ahead_days=14)),
-    ("demo-desk-3", "Desk 3 (quiet zone)", "Desks", "Floor 4", "",
-     Policy(slot_minutes=4 * HOUR, min_duration_minutes=4 * HOUR, max_duration_minutes=DAY - 4 * HOUR, max_ahead_days=14)),
-    ("demo-van", "Cargo van", "Vehicles", "Car park B", "Driving licence B required.",
-     Policy(slot_minutes=60, min_duration_minutes=2 * HOUR, max_duration_minutes=2 * DAY, min_notice_minutes=2 * HOUR,
-            max_prolongations=1, buffer_minutes=60)),
-    ("demo-bike", "Cargo bike", "Vehicles", "Bike shed", "Electric, with rain cover.",
-     Policy(slot_minutes=30, min_duration_minutes=60, max_duration_minutes=6 * HOUR)),
+    (
+        "demo-laptop-1",
+        "Loan laptop 1",
+        "Equipment",
+        "IT desk",
+        "Windows laptop with charger.",
+        Policy(slot_minutes=DAY, min_duration_minutes=DAY, max_duration_minutes=7 * DAY, min_notice_minutes=HOUR),
+    ),
+    (
+        "demo-laptop-2",
+        "Loan laptop 2",
+        "Equipment",
+        "IT desk",
+        "Linux laptop with charger.",
+        Policy(slot_minutes=DAY, min_duration_minutes=DAY, max_duration_minutes=7 * DAY, min_notice_minutes=HOUR),
+    ),
+    (
+        "demo-room-a",
+        "Meeting room Amsterdam",
+        "Rooms",
+        "Floor 2",
+        "8 seats, screen, whiteboard.",
+        Policy(
+            slot_minutes=15,
+            min_duration_minutes=15,
+            max_duration_minutes=4 * HOUR,
+            max_prolongations=3,
+            buffer_minutes=15,
+        ),
+    ),
+    (
+        "demo-room-b",
+        "Meeting room Berlin",
+        "Rooms",
+        "Floor 2",
+        "4 seats, phone booth size.",
+        Policy(slot_minutes=15, min_duration_minutes=15, max_duration_minutes=2 * HOUR, max_prolongations=3),
+    ),
+    (
+        "demo-room-c",
+        "Board room",
+        "Rooms",
+        "Floor 5",
+        "20 seats; book a day ahead.",
+        Policy(
+            slot_minutes=30,
+            min_duration_minutes=60,
+            max_duration_minutes=8 * HOUR,
+            min_notice_minutes=DAY,
+            buffer_minutes=30,
+        ),
+    ),
+    (
+        "demo-desk-1",
+        "Desk 1 (window)",
+        "Desks",
+        "Floor 3",
+        "Standing desk, two monitors.",
+        Policy(
+            slot_minutes=4 * HOUR, min_duration_minutes=4 * HOUR, max_duration_minutes=DAY - 4 * HOUR, max_ahead_days=14
+        ),
+    ),
+    (
+        "demo-desk-2",
+        "Desk 2",
+        "Desks",
+        "Floor 3",
+        "One monitor.",
+        Policy(
+            slot_minutes=4 * HOUR, min_duration_minutes=4 * HOUR, max_duration_minutes=DAY - 4 * HOUR, max_ahead_days=14
+        ),
+    ),
+    (
+        "demo-desk-3",
+        "Desk 3 (quiet zone)",
+        "Desks",
+        "Floor 4",
+        "",
+        Policy(
+            slot_minutes=4 * HOUR, min_duration_minutes=4 * HOUR, max_duration_minutes=DAY - 4 * HOUR, max_ahead_days=14
+        ),
+    ),
+    (
+        "demo-van",
+        "Cargo van",
+        "Vehicles",
+        "Car park B",
+        "Driving licence B required.",
+        Policy(
+            slot_minutes=60,
+            min_duration_minutes=2 * HOUR,
+            max_duration_minutes=2 * DAY,
+            min_notice_minutes=2 * HOUR,
+            max_prolongations=1,
+            buffer_minutes=60,
+        ),
+    ),
+    (
+        "demo-bike",
+        "Cargo bike",
+        "Vehicles",
+        "Bike shed",
+        "Electric, with rain cover.",
+        Policy(slot_minutes=30, min_duration_minutes=60, max_duration_minutes=6 * HOUR),
+    ),
 ]
 
 DEMO_USERS = [("member@example.com", "Demo Member", "member"), ("staff@example.com", "Demo Staff", "staff")]
@@ -61,8 +164,9 @@ def load_demo(*, password: str) -> list[str]:
     created = []
     for item_id, name, category, location, description, policy in DEMO_ITEMS:
         try:
-            item_create(item_id=item_id, name=name, category=category, location=location, description=description,
-                        policy=policy)
+            item_create(
+                item_id=item_id, name=name, category=category, location=location, description=description, policy=policy
+            )
             created.append(name)
         except PutError:
             pass  # already there

@@ -9,7 +9,6 @@ from typing import Any
 from django.core import signing
 from pynamodb.exceptions import DoesNotExist
 
-from reservations import clock
 from reservations.booking import rules
 from reservations.booking.errors import BookingError
 from reservations.booking.policy import Policy
@@ -226,8 +225,14 @@ def prolong_options(*, reservation: ReservationRecord, item: ItemRecord, now: da
     if int(reservation.prolong_count) >= policy.max_prolongations:
         return ProlongOptions(False, None, ["prolong_limit"])
     latest = rules.latest_end(
-        policy=policy, start=start, end=end, prolong_count=int(reservation.prolong_count), now=now, tz=tz,
-        schedule=schedule_of(item), reservation_id=reservation.reservation_id,
+        policy=policy,
+        start=start,
+        end=end,
+        prolong_count=int(reservation.prolong_count),
+        now=now,
+        tz=tz,
+        schedule=schedule_of(item),
+        reservation_id=reservation.reservation_id,
     )
     if latest is None:
         if rules.add_minutes(start, policy.max_duration_minutes, policy, tz) <= end:

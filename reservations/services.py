@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactGetError, TransactWriteError
 from pynamodb.transactions import TransactGet, TransactWrite
 
@@ -23,22 +21,13 @@ from reservations import clock
 from reservations.booking import rules
 from reservations.booking.errors import BookingError
 from reservations.booking.policy import Policy
+from reservations.store.connection import shared_connection as connection
 from reservations.store.convert import POLICY_FIELDS, entries_of, policy_of, schedule_of
 from reservations.store.models import CATALOGUE_PK, ItemRecord, ReservationRecord
 from reservations.store.timefmt import from_store, to_store
 
 ACTIVE_STATUSES = ("booked", "checked_out")
 ATTEMPTS = 2  # the first try and one re-check after losing a race
-
-_connection: Connection | None = None
-
-
-def connection() -> Connection:
-    """One connection (one botocore client) for all transactions in this process."""
-    global _connection
-    if _connection is None:
-        _connection = Connection(region=settings.AWS_REGION, host=settings.DYNAMODB_ENDPOINT_URL)
-    return _connection
 
 
 def new_id(nbytes: int = 6) -> str:
@@ -61,8 +50,14 @@ def _lost_race(error: TransactWriteError) -> bool:
 
 
 def item_create(
-    *, name: str, category: str, description: str = "", location: str = "", policy: Policy | None = None,
-    active: bool = True, item_id: str | None = None,
+    *,
+    name: str,
+    category: str,
+    description: str = "",
+    location: str = "",
+    policy: Policy | None = None,
+    active: bool = True,
+    item_id: str | None = None,
 ) -> ItemRecord:
     policy = policy or Policy()
     item = ItemRecord(
@@ -117,7 +112,10 @@ def reservation_create(
             updated_at=to_store(now),
         )
         new_schedule = rules.prune(
-            [*schedule, rules.Interval(start=start, end=end, reservation_id=reservation.reservation_id, user_id=user_id)],
+            [
+                *schedule,
+                rules.Interval(start=start, end=end, reservation_id=reservation.reservation_id, user_id=user_id),
+            ],
             now,
         )
         try:
@@ -132,7 +130,11 @@ def reservation_create(
 
 
 def _write_schedule_change(
-    item: ItemRecord, new_schedule: list[rules.Interval], reservation: ReservationRecord, *, is_new: bool,
+    item: ItemRecord,
+    new_schedule: list[rules.Interval],
+    reservation: ReservationRecord,
+    *,
+    is_new: bool,
     reservation_version: int | None = None,
 ) -> None:
     """One transaction: the reservation and the item's schedule, or neither."""
@@ -170,7 +172,10 @@ def reservation_with_item(*, reservation_id: str, user_id: str | None) -> Reserv
 
 
 def _change_own_booking(
-    *, user_id: str, reservation_id: str, now: datetime,
+    *,
+    user_id: str,
+    reservation_id: str,
+    now: datetime,
     decide: Callable[[ReservationRecord, ItemRecord, list[rules.Interval]], list[rules.Interval]],
 ) -> ReservationRecord:
     """Read both records, let `decide` check the rules and mutate the reservation, then commit."""
@@ -184,8 +189,9 @@ def _change_own_booking(
         reservation.version = read_version + 1
         reservation.updated_at = to_store(now)
         try:
-            _write_schedule_change(item, rules.prune(new_schedule, now), reservation, is_new=False,
-                                   reservation_version=read_version)
+            _write_schedule_change(
+                item, rules.prune(new_schedule, now), reservation, is_new=False, reservation_version=read_version
+            )
             return reservation
         except TransactWriteError as error:
             if not _lost_race(error):
@@ -202,11 +208,20 @@ def reservation_prolong(
     now = now or clock.now()
     tz = clock.site_tz()
 
-    def decide(reservation: ReservationRecord, item: ItemRecord, schedule: list[rules.Interval]) -> list[rules.Interval]:
+    def decide(
+        reservation: ReservationRecord, item: ItemRecord, schedule: list[rules.Interval]
+    ) -> list[rules.Interval]:
         start, end = _interval(reservation)
         rules.check_prolong(
-            policy=policy_of(item), start=start, end=end, new_end=new_end, prolong_count=int(reservation.prolong_count),
-            now=now, tz=tz, schedule=schedule, reservation_id=reservation.reservation_id,
+            policy=policy_of(item),
+            start=start,
+            end=end,
+            new_end=new_end,
+            prolong_count=int(reservation.prolong_count),
+            now=now,
+            tz=tz,
+            schedule=schedule,
+            reservation_id=reservation.reservation_id,
         )
         reservation.end = to_store(new_end)
         reservation.prolong_count = int(reservation.prolong_count) + 1
@@ -219,7 +234,9 @@ def reservation_cancel(*, user_id: str, reservation_id: str, now: datetime | Non
     """Before the start: cancel. After the start: end it now (early return) and free the rest."""
     now = now or clock.now()
 
-    def decide(reservation: ReservationRecord, item: ItemRecord, schedule: list[rules.Interval]) -> list[rules.Interval]:
+    def decide(
+        reservation: ReservationRecord, item: ItemRecord, schedule: list[rules.Interval]
+    ) -> list[rules.Interval]:
         start, end = _interval(reservation)
         if end <= now:
             raise BookingError("already_ended")
@@ -241,5 +258,7 @@ def _interval(reservation: ReservationRecord) -> tuple[datetime, datetime]:
 def _replace(schedule: list[rules.Interval], reservation: ReservationRecord) -> list[rules.Interval]:
     start, end = _interval(reservation)
     others = [b for b in schedule if b.reservation_id != reservation.reservation_id]
-    return [*others, rules.Interval(start=start, end=end, reservation_id=reservation.reservation_id,
-                                    user_id=reservation.user_id)]
+    return [
+        *others,
+        rules.Interval(start=start, end=end, reservation_id=reservation.reservation_id, user_id=reservation.user_id),
+    ]

@@ -20,9 +20,8 @@ os.environ.update(
 os.environ.pop("DYNAMODB_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
-from moto import mock_aws  # noqa: E402  (must come before any botocore client exists)
-
-import pytest  # noqa: E402
+import pytest
+from moto import mock_aws
 
 pytest_plugins = ["tests.factories"]
 
@@ -31,15 +30,10 @@ pytest_plugins = ["tests.factories"]
 def aws():
     """A fresh in-memory AWS (moto) with every table created."""
     with mock_aws():
-        from reservations import services
-        from reservations.store.models import ALL_MODELS
         from reservations.store.tables import create_tables
 
-        # PynamoDB caches connections (and their botocore clients) per model: drop them so
-        # each test talks to its own fresh moto backend.
-        for model in ALL_MODELS:
-            model._connection = None
-        services._connection = None
+        # The process-wide botocore client is kept across tests: moto intercepts every client
+        # while a mock is active, and each mock_aws() starts with empty backends.
         create_tables()
         yield
 

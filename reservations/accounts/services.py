@@ -10,7 +10,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from reservations import clock
-from reservations.services import connection
+from reservations.store.connection import shared_connection as connection
 from reservations.store.models import UserEmail, UserRecord
 from reservations.store.timefmt import from_store, to_store
 

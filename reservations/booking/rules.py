@@ -182,9 +182,7 @@ def is_free(schedule: Iterable[Interval], start: datetime, end: datetime, *, buf
     return not clashes(schedule, start, end, buffer_minutes=buffer_minutes)
 
 
-def next_free_start(
-    schedule: Sequence[Interval], start: datetime, end: datetime, *, buffer_minutes: int
-) -> datetime:
+def next_free_start(schedule: Sequence[Interval], start: datetime, end: datetime, *, buffer_minutes: int) -> datetime:
     """Earliest moment at or after `start` from which the item is free for as long as [start, end)."""
     length = end - start
     buffer = timedelta(minutes=buffer_minutes)

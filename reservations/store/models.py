@@ -13,7 +13,7 @@ Access patterns (every request path is a GetItem, Query, BatchGetItem or transac
 | an item's active bookings (availability)     | items.schedule (denormalised)   | written in the same transaction as the booking |
 | an item's bookings in a time range (staff)   | reservations, GSI by_item       | item_id, start                             |
 | reservation by id                            | reservations                    | reservation_id ("<item_id>.<random>")      |
-| my bookings by start                         | reservations, GSI by_user       | user_id, start                             |
+| my bookings: current / past, newest first    | reservations, GSI by_user       | user_id, end (current: end > now)          |
 | bookings by status and end (overdue)         | reservations, GSI by_status_end | status, end                                |
 
 Why the schedule lives on the item: the catalogue must answer "is it free?" for every item
@@ -22,6 +22,9 @@ version every schedule change bumps. Each item carries its active bookings (star
 reservation, owner) in `schedule`, updated in the same TransactWriteItems as the reservation,
 conditioned on `version`. One Query of the catalogue index then yields every item with its
 schedule (1 request per MB of catalogue), and one GetItem gives an item page its timeline.
+
+"My bookings" is keyed by end rather than start: "current" (not yet ended) is then a key
+condition, end > now, that reads only the user's future rows however long their history.
 
 Times are ISO 8601 UTC strings ("2026-11-28T09:30:00Z"), so they sort as text.
 """
@@ -37,8 +40,11 @@ from pynamodb.attributes import (
     TTLAttribute,
     UnicodeAttribute,
 )
+from pynamodb.connection.table import TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
+
+from .connection import shared_connection
 
 CATALOGUE_PK = "ACTIVE"
 
@@ -56,7 +62,20 @@ class BaseMeta:
     max_retry_attempts = 3
 
 
-class UserRecord(Model):
+class BaseModel(Model):
+    """A model whose table connection uses the process-wide botocore client (see connection.py)."""
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        table = super()._get_connection()
+        shared = shared_connection()
+        if table.connection is not shared:
+            shared.add_meta_table(table.connection.get_meta_table(cls.Meta.table_name))
+            table.connection = shared
+        return table
+
+
+class UserRecord(BaseModel):
     class Meta(BaseMeta):
         table_name = table_name("users")
 
@@ -70,7 +89,7 @@ class UserRecord(Model):
     last_login = UnicodeAttribute(null=True)
 
 
-class UserEmail(Model):
+class UserEmail(BaseModel):
     """Claims an email address for one user: written with the user, conditioned on not existing."""
 
     class Meta(BaseMeta):
@@ -95,14 +114,23 @@ class CatalogueIndex(GlobalSecondaryIndex["ItemRecord"]):
     class Meta:
         index_name = "catalogue"
         projection = IncludeProjection(
-            ["item_id", "name", "category", "location", "slot_minutes", "min_duration_minutes", "buffer_minutes", "schedule"]
+            [
+                "item_id",
+                "name",
+                "category",
+                "location",
+                "slot_minutes",
+                "min_duration_minutes",
+                "buffer_minutes",
+                "schedule",
+            ]
         )
 
     catalogue_pk = UnicodeAttribute(hash_key=True)
     sort_key = UnicodeAttribute(range_key=True)
 
 
-class ItemRecord(Model):
+class ItemRecord(BaseModel):
     class Meta(BaseMeta):
         table_name = table_name("items")
 
@@ -136,7 +164,7 @@ class ByUserIndex(GlobalSecondaryIndex["ReservationRecord"]):
         projection = AllProjection()
 
     user_id = UnicodeAttribute(hash_key=True)
-    start = UnicodeAttribute(range_key=True)
+    end = UnicodeAttribute(range_key=True)
 
 
 class ByItemIndex(GlobalSecondaryIndex["ReservationRecord"]):
@@ -157,7 +185,7 @@ class ByStatusEndIndex(GlobalSecondaryIndex["ReservationRecord"]):
     end = UnicodeAttribute(range_key=True)
 
 
-class ReservationRecord(Model):
+class ReservationRecord(BaseModel):
     class Meta(BaseMeta):
         table_name = table_name("reservations")
 
@@ -180,7 +208,7 @@ class ReservationRecord(Model):
     by_status_end = ByStatusEndIndex()
 
 
-class SessionRecord(Model):
+class SessionRecord(BaseModel):
     class Meta(BaseMeta):
         table_name = table_name("sessions")
 
@@ -190,7 +218,7 @@ class SessionRecord(Model):
     expires_at = TTLAttribute()
 
 
-class ThrottleRecord(Model):
+class ThrottleRecord(BaseModel):
     class Meta(BaseMeta):
         table_name = table_name("throttles")
 

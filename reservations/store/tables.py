@@ -10,6 +10,6 @@ def create_tables() -> list[str]:
     created = []
     for model in ALL_MODELS:
         if not model.exists():
-            model.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
+            model.create_table(wait=True, billing_mode="PAY_PER_REQUEST")  # then switches TTL on
             created.append(model.Meta.table_name)
     return created

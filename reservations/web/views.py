@@ -77,8 +77,10 @@ def book(request: HttpRequest, item_id: str) -> HttpResponse:
         return _item_page(request, item_id, form, status=422)
     try:
         reservation = services.reservation_create(
-            user_id=str(request.user.pk), item_id=item_id,
-            start=form.cleaned_data["start"], end=form.cleaned_data["end"],
+            user_id=str(request.user.pk),
+            item_id=item_id,
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
         )
     except BookingError as error:
         if error.code == "not_found":
@@ -160,7 +162,9 @@ def cancel(request: HttpRequest, reservation_id: str) -> HttpResponse:
     if reservation.status == "cancelled":
         messages.success(request, f"Cancelled: {reservation.item_name}.")
     else:
-        messages.success(request, f"Ended now and returned: {reservation.item_name}. The rest of the time is free again.")
+        messages.success(
+            request, f"Ended now and returned: {reservation.item_name}. The rest of the time is free again."
+        )
     return redirect("web:booking", reservation_id=reservation_id)
 
 

@@ -34,7 +34,9 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from None
         try:
             user = user_create(
-                email=options["email"], password=password, name=options["name"],
+                email=options["email"],
+                password=password,
+                name=options["name"],
                 role="staff" if options["staff"] else "member",
             )
         except UserError as error:

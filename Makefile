@@ -1,0 +1,36 @@
+# Reservations: the two commands that matter are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: help run test lint format typecheck install clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install everything (run and test)
+
+run: $(STAMP) ## run the site on http://127.0.0.1:$${PORT:-8000} with a local DynamoDB and demo data
+	$(PY) -m reservations.devserver
+
+test: $(STAMP) ## run the whole test suite (unit, store, web, Lambda, concurrency, browser)
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+lint: $(STAMP) ## ruff lint and format check, mypy on the domain and services
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(STAMP) ## format the code
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean: ## remove the virtualenv, caches and local data
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .localdata staticfiles

@@ -1,0 +1,139 @@
+"""DynamoDB requests per page: deterministic counts, asserted so a regression fails CI.
+
+The catalogue must cost the same small number of requests whatever the number of items.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from reservations import services
+from reservations.store.models import CATALOGUE_PK, ItemRecord
+from reservations.store.timefmt import to_store
+from tests.factories import future_slot
+
+WRITES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
+
+
+def add_items(count: int, *, booked_every: int = 3, user_id: str = "someone") -> None:
+    """Many items at once (BatchWriteItem), every third with a booking in its schedule."""
+    start, end = future_slot(hours=2)
+    with ItemRecord.batch_write() as batch:
+        for i in range(count):
+            item = ItemRecord(
+                item_id=f"bulk{i:04d}",
+                name=f"Bulk item {i:04d}",
+                category=f"Cat {i % 5}",
+                location="Hall",
+                description="A thing to borrow. " * 5,
+                active=True,
+                catalogue_pk=CATALOGUE_PK,
+                sort_key=f"cat {i % 5}#bulk item {i:04d}#bulk{i:04d}",
+                slot_minutes=30,
+                min_duration_minutes=30,
+                max_duration_minutes=480,
+                min_notice_minutes=0,
+                max_ahead_days=60,
+                max_prolongations=2,
+                buffer_minutes=0,
+                version=1,
+                created_at=to_store(start),
+                schedule=[],
+            )
+            if i % booked_every == 0:
+                item.schedule = [
+                    {
+                        "reservation_id": f"bulk{i:04d}.r",
+                        "user_id": user_id,
+                        "start": to_store(start),
+                        "end": to_store(end),
+                    }
+                ]
+            batch.save(item)
+
+
+def catalogue_calls(client, dynamo_calls) -> list[str]:
+    start, end = future_slot(hours=2)
+    dynamo_calls.clear()
+    r = client.get("/", {"start": start.strftime("%Y-%m-%dT%H:%M"), "end": end.strftime("%Y-%m-%dT%H:%M")})
+    assert r.status_code == 200
+    return list(dynamo_calls)
+
+
+def test_anonymous_sign_in_page_makes_no_request(client, aws, dynamo_calls):
+    assert client.get("/accounts/sign-in/").status_code == 200
+    assert dynamo_calls == []
+
+
+@pytest.mark.parametrize("count", [12, 500])
+def test_catalogue_requests_do_not_grow_with_items(member_client, dynamo_calls, count):
+    add_items(count)
+    calls = catalogue_calls(member_client, dynamo_calls)
+    # session, user, one Query of the catalogue index
+    assert calls == ["GetItem", "GetItem", "Query"]
+
+
+def test_item_page_booking_prolong_and_my_bookings_counts(member_client, member, item, dynamo_calls):
+    start, end = future_slot(hours=1)
+    dynamo_calls.clear()
+    assert member_client.get(f"/items/{item.item_id}/").status_code == 200
+    assert dynamo_calls == ["GetItem", "GetItem", "GetItem"]
+
+    dynamo_calls.clear()
+    fmt = "%Y-%m-%dT%H:%M"
+    from reservations import clock
+
+    tz = clock.site_tz()
+    r = member_client.post(
+        f"/items/{item.item_id}/book/",
+        {"start": start.astimezone(tz).strftime(fmt), "end": end.astimezone(tz).strftime(fmt)},
+    )
+    assert r.status_code == 302
+    assert dynamo_calls == ["GetItem", "GetItem", "GetItem", "TransactWriteItems"]
+    rid = r["Location"].split("/")[2]
+
+    dynamo_calls.clear()
+    r = member_client.post(
+        f"/bookings/{rid}/prolong/", {"end": (end + timedelta(hours=1)).astimezone(tz).strftime(fmt)}
+    )
+    assert r.status_code == 302
+    assert dynamo_calls == ["GetItem", "GetItem", "TransactGetItems", "TransactWriteItems"]
+
+    dynamo_calls.clear()
+    assert member_client.get("/bookings/").status_code == 200
+    assert dynamo_calls == ["GetItem", "GetItem", "Query"]
+
+
+def test_an_unchanged_session_is_never_written(member_client, item, dynamo_calls):
+    for url in ("/", f"/items/{item.item_id}/", "/bookings/", "/"):
+        dynamo_calls.clear()
+        member_client.get(url)
+        assert not WRITES & set(dynamo_calls), (url, dynamo_calls)
+
+
+def test_catalogue_with_500_items_is_correct(member_client, dynamo_calls):
+    add_items(500)
+    start, end = future_slot(hours=2)
+    r = member_client.get("/", {"start": start.strftime("%Y-%m-%dT%H:%M"), "end": end.strftime("%Y-%m-%dT%H:%M")})
+    rows = r.context["catalogue"].rows
+    assert len(rows) == 500
+    assert sum(1 for row in rows if not row.free) == len(range(0, 500, 3))
+
+
+def test_booking_is_reflected_in_the_catalogue(member_client, member, item):
+    start, end = future_slot(hours=2)
+    services.reservation_create(user_id=member.pk, item_id=item.item_id, start=start, end=end)
+    from reservations import clock
+
+    tz = clock.site_tz()
+    r = member_client.get(
+        "/",
+        {
+            "start": start.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+            "end": end.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    [row] = r.context["catalogue"].rows
+    assert row.free is False
