@@ -41,9 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
 
-    server = start_server(
-        port=args.port, snapshot_path=args.snapshot, snapshot_interval=args.snapshot_interval
-    )
+    server = start_server(port=args.port, snapshot_path=args.snapshot, snapshot_interval=args.snapshot_interval)
     try:
         print(f"LOCALDB_READY {server.endpoint_url}", flush=True)
         while not stop.wait(0.5):  # a bounded wait lets signal handlers run promptly

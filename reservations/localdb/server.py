@@ -26,8 +26,8 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
-from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import BaseWSGIServer, make_server
+from moto.server import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from reservations.localdb import snapshot
 
@@ -101,9 +101,7 @@ class _SerialisedApp:
 
 def _unavailable(start_response: Callable[..., Any]) -> list[bytes]:
     """Refuse requests after the final snapshot so none is silently lost."""
-    body = json.dumps(
-        {"__type": "ServiceUnavailable", "message": "local DynamoDB is shutting down"}
-    ).encode()
+    body = json.dumps({"__type": "ServiceUnavailable", "message": "local DynamoDB is shutting down"}).encode()
     start_response(
         "503 Service Unavailable",
         [("Content-Type", "application/x-amz-json-1.0"), ("Content-Length", str(len(body)))],
@@ -111,8 +109,12 @@ def _unavailable(start_response: Callable[..., Any]) -> list[bytes]:
     return [body]
 
 
-class _QuietHandler(MotoRequestHandler):
-    """Drop per-request access logs: stress tests would flood the terminal."""
+class _QuietHandler(WSGIRequestHandler):
+    """Drop per-request access logs: stress tests would flood the terminal.
+
+    Plain werkzeug rather than moto's newer MotoRequestHandler: that one only
+    keeps underscored S3 metadata headers, which DynamoDB never sends.
+    """
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
@@ -143,9 +145,7 @@ class LocalDynamoDB:
             name="localdb-http",
             daemon=True,
         )
-        self._snapshot_thread = threading.Thread(
-            target=self._snapshot_loop, name="localdb-snapshot", daemon=True
-        )
+        self._snapshot_thread = threading.Thread(target=self._snapshot_loop, name="localdb-snapshot", daemon=True)
 
     def __enter__(self) -> LocalDynamoDB:
         return self
@@ -218,19 +218,39 @@ class LocalDynamoDB:
         assert self._snapshot_path is not None
         self._app.dirty = False
         try:
-            data = snapshot.dump(self.endpoint_url, headers=headers)
+            data = snapshot.dump(self.endpoint_url, regions=_regions_with_tables(), headers=headers)
             snapshot.write_atomic(self._snapshot_path, data)
         except BaseException:
             self._app.dirty = True
             raise
 
 
+def _regions_with_tables() -> list[str]:
+    """Regions in which moto holds DynamoDB tables.
+
+    The app's region comes from its settings (eu-west-1 unless configured),
+    so the snapshot must not assume one.  Asking moto is a dict walk, while
+    probing all ~30 regions over HTTP would hold the request lock ~0.2 s per
+    snapshot.  Called under the lock, so the dicts are not changing.  Only
+    moto's default account is reachable here, as every access key maps to it.
+    """
+    from moto.dynamodb.models import dynamodb_backends
+
+    return sorted(
+        {
+            region
+            for account in list(dynamodb_backends.values())
+            for region, backend in list(account.items())
+            if backend.tables
+        }
+    )
+
+
 def _reset_moto(endpoint_url: str, headers: dict[str, str]) -> None:
     """Start from empty state: moto's backends outlive a stopped server in-process."""
-    request = urllib.request.Request(
-        f"{endpoint_url}/moto-api/reset", data=b"", method="POST", headers=headers
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
+    # S310: the URL is always our own http://127.0.0.1 endpoint, never user input.
+    request = urllib.request.Request(f"{endpoint_url}/moto-api/reset", data=b"", method="POST", headers=headers)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         response.read()
 
 

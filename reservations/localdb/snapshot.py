@@ -11,11 +11,13 @@ are stored base64-encoded, exactly as they travel on the wire.
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import json
 import os
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ import boto3
 from botocore.config import Config
 
 FORMAT_VERSION = 1
-# moto keeps one set of tables per region; the app and `make run` use this one.
+# Region for `make_client` and for snapshot tables that name none.
 REGION = "us-east-1"
 _BATCH_SIZE = 25  # BatchWriteItem's hard limit
 _MAX_BATCH_ATTEMPTS = 8
@@ -31,7 +33,7 @@ _MAX_BATCH_ATTEMPTS = 8
 Snapshot = dict[str, Any]
 
 
-def make_client(endpoint_url: str, *, headers: Mapping[str, str] | None = None) -> Any:
+def make_client(endpoint_url: str, *, region: str = REGION, headers: Mapping[str, str] | None = None) -> Any:
     """Return a DynamoDB client for `endpoint_url` that can never reach real AWS.
 
     Fake credentials are used unless the environment already sets some: the
@@ -46,7 +48,7 @@ def make_client(endpoint_url: str, *, headers: Mapping[str, str] | None = None) 
     client = boto3.session.Session().client(
         "dynamodb",
         endpoint_url=endpoint_url,
-        region_name=REGION,
+        region_name=region,
         config=Config(retries={"max_attempts": 3, "mode": "standard"}, read_timeout=60),
         **credentials,
     )
@@ -61,21 +63,42 @@ def make_client(endpoint_url: str, *, headers: Mapping[str, str] | None = None) 
     return client
 
 
-def dump(endpoint_url: str, *, headers: Mapping[str, str] | None = None) -> Snapshot:
-    """Capture the schema, TTL setting and every item of every table."""
-    client = make_client(endpoint_url, headers=headers)
+@functools.lru_cache(maxsize=32)
+def _cached_client(endpoint_url: str, region: str, headers: tuple[tuple[str, str], ...]) -> Any:
+    """Reuse clients: building one takes ~0.1 s, and the server snapshots while
+    holding its request lock, so a fresh client per snapshot would stall requests."""
+    return make_client(endpoint_url, region=region, headers=dict(headers))
+
+
+def dump(
+    endpoint_url: str,
+    *,
+    regions: Iterable[str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Snapshot:
+    """Capture the schema, TTL setting and every item of every table.
+
+    moto keeps separate tables per region and the app picks its region from
+    settings, so a single fixed region could silently miss everything.
+    `regions` defaults to every commercial AWS region (one ListTables each);
+    the server passes just the regions moto actually holds tables in.
+    """
+    if regions is None:
+        regions = boto3.session.Session().get_available_regions("dynamodb")
+    header_key = tuple(sorted((headers or {}).items()))
     tables = []
-    for page in client.get_paginator("list_tables").paginate():
-        for name in page["TableNames"]:
-            spec = _table_spec(client, name)
-            spec["Items"] = [_encode_item(item) for item in _scan(client, name)]
-            tables.append(spec)
-    return {"version": FORMAT_VERSION, "region": REGION, "tables": tables}
+    for region in sorted(set(regions)):
+        client = _cached_client(endpoint_url, region, header_key)
+        for page in client.get_paginator("list_tables").paginate():
+            for name in page["TableNames"]:
+                spec = _table_spec(client, name)
+                spec["Region"] = region
+                spec["Items"] = [_encode_item(item) for item in _scan(client, name)]
+                tables.append(spec)
+    return {"version": FORMAT_VERSION, "tables": tables}
 
 
-def restore(
-    endpoint_url: str, data: Snapshot, *, headers: Mapping[str, str] | None = None
-) -> None:
+def restore(endpoint_url: str, data: Snapshot, *, headers: Mapping[str, str] | None = None) -> None:
     """Recreate the tables and items of `data` (from `dump`) on an empty endpoint.
 
     A table that already exists is an error rather than a merge: silently
@@ -83,13 +106,12 @@ def restore(
     """
     if data.get("version") != FORMAT_VERSION:
         raise ValueError(f"unsupported snapshot version: {data.get('version')!r}")
-    client = make_client(endpoint_url, headers=headers)
+    header_key = tuple(sorted((headers or {}).items()))
     for table in data["tables"]:
         name = table["TableName"]
+        client = _cached_client(endpoint_url, table.get("Region", REGION), header_key)
         client.create_table(**_create_table_params(table))
-        client.get_waiter("table_exists").wait(
-            TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30}
-        )
+        client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
         ttl = table.get("TimeToLive")
         if ttl:
             client.update_time_to_live(
@@ -119,10 +141,8 @@ def write_atomic(path: str | os.PathLike[str], data: Snapshot) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp_name, target)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
         raise
 
 
@@ -187,7 +207,7 @@ def _create_table_params(table: Mapping[str, Any]) -> dict[str, Any]:
         "GlobalSecondaryIndexes",
         "LocalSecondaryIndexes",
         "StreamSpecification",
-    )
+    )  # not "Region", "TimeToLive" or "Items": those are applied separately
     return {key: table[key] for key in keys if key in table}
 
 
@@ -216,7 +236,7 @@ def _decode_item(item: Mapping[str, Any]) -> dict[str, Any]:
 
 def _encode_value(value: Mapping[str, Any]) -> dict[str, Any]:
     """Turn boto3's bytes back into the base64 text DynamoDB JSON uses."""
-    (kind, inner), = value.items()
+    ((kind, inner),) = value.items()
     if kind == "B":
         return {"B": base64.b64encode(inner).decode("ascii")}
     if kind == "BS":
@@ -230,7 +250,7 @@ def _encode_value(value: Mapping[str, Any]) -> dict[str, Any]:
 
 def _decode_value(value: Mapping[str, Any]) -> dict[str, Any]:
     """Inverse of `_encode_value`: boto3 wants bytes, and would send a str as its UTF-8."""
-    (kind, inner), = value.items()
+    ((kind, inner),) = value.items()
     if kind == "B":
         return {"B": base64.b64decode(inner)}
     if kind == "BS":

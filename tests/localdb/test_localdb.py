@@ -20,8 +20,7 @@ from typing import Any
 
 import pytest
 
-from reservations.localdb import LocalDynamoDB, start_server
-from reservations.localdb import snapshot
+from reservations.localdb import LocalDynamoDB, snapshot, start_server
 from reservations.localdb.snapshot import make_client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,26 +71,29 @@ def create_table(client: Any, name: str, *, with_gsi: bool = False) -> None:
 
 
 @pytest.fixture
-def frequent_thread_switches() -> Iterator[None]:
-    """Make the interpreter switch threads far more often, for this test only.
+def wide_race_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pause moto between reading the current item and writing the new one.
 
-    The server runs in this process, and with Python's default 5 ms switch
-    interval moto's check-then-write window is rarely interrupted: an
-    unlocked server double-books maybe once in a few thousand rounds.  At
-    1 microsecond it does so in a few percent of rounds, so 200 rounds
-    reliably catch a missing lock (checked by removing it) in about 3 s.
+    moto's PutItem checks its condition against the item it just read, then
+    stores: without a lock, two requests interleaving there both win.  That
+    window is microseconds wide, so an unlocked server only double-books about
+    once in a few thousand rounds here; a 2 ms pause makes it happen in most
+    rounds (checked by removing the lock), so 200 rounds cannot miss it.  The
+    server runs in this process, so patching moto's table class reaches it.
     """
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(previous)
+    from moto.dynamodb.models.table import Table
+
+    read_item = Table.get_item
+
+    def slow_get_item(self: Table, *args: Any, **kwargs: Any) -> Any:
+        item = read_item(self, *args, **kwargs)
+        time.sleep(0.002)
+        return item
+
+    monkeypatch.setattr(Table, "get_item", slow_get_item)
 
 
-def test_concurrent_conditional_puts_have_exactly_one_winner(
-    server: LocalDynamoDB, frequent_thread_switches: None
-) -> None:
+def test_concurrent_conditional_puts_have_exactly_one_winner(server: LocalDynamoDB, wide_race_window: None) -> None:
     """Two writers race for each key; the request lock must let exactly one win."""
     rounds = 200
     create_table(make_client(server.endpoint_url), "slots")
@@ -189,9 +191,7 @@ def _schema(client: Any, table: str) -> dict[str, Any]:
     desc = client.describe_table(TableName=table)["Table"]
     return {
         "KeySchema": desc["KeySchema"],
-        "AttributeDefinitions": sorted(
-            desc["AttributeDefinitions"], key=lambda a: a["AttributeName"]
-        ),
+        "AttributeDefinitions": sorted(desc["AttributeDefinitions"], key=lambda a: a["AttributeName"]),
         "BillingMode": desc["BillingModeSummary"]["BillingMode"],
         "GlobalSecondaryIndexes": [
             {k: index[k] for k in ("IndexName", "KeySchema", "Projection")}
@@ -232,6 +232,9 @@ def test_snapshot_round_trip_restores_schema_ttl_and_items(tmp_path: Path) -> No
             TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"},
         )
         create_table(client, "empty")
+        # The app's default region: tables live per region in moto.
+        create_table(make_client(first.endpoint_url, region="eu-west-1"), "eu-table")
+        make_client(first.endpoint_url, region="eu-west-1").put_item(TableName="eu-table", Item={"pk": {"S": "eu"}})
         for item in ALL_TYPES_ITEMS:
             client.put_item(TableName="bookings", Item=item)
         schema_before = _schema(client, "bookings")
@@ -259,6 +262,9 @@ def test_snapshot_round_trip_restores_schema_ttl_and_items(tmp_path: Path) -> No
         )["Items"]
         assert [i["pk"]["S"] for i in gsi] == ["a", "b"]
         assert _items(client, "empty") == []
+        eu_client = make_client(second.endpoint_url, region="eu-west-1")
+        assert eu_client.list_tables()["TableNames"] == ["eu-table"]
+        assert _items(eu_client, "eu-table") == [{"pk": {"S": "eu"}}]
 
 
 def test_snapshot_pages_through_many_items(tmp_path: Path) -> None:
@@ -289,7 +295,7 @@ def test_periodic_snapshot_only_when_dirty(tmp_path: Path) -> None:
         client = make_client(running.endpoint_url)
         create_table(client, "t")
         client.put_item(TableName="t", Item={"pk": {"S": "k"}})
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             data = snapshot.load(path)
             if data and data["tables"] and data["tables"][0]["Items"]:
@@ -313,38 +319,34 @@ def test_periodic_snapshot_only_when_dirty(tmp_path: Path) -> None:
 def test_cli_serves_until_sigint_and_saves(tmp_path: Path) -> None:
     path = tmp_path / "dynamodb.json"
     env = {**os.environ, **FAKE_AWS_ENV, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "reservations.localdb", "--port", "0", "--snapshot", str(path)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(
-            target=lambda: [lines.put(line) for line in proc.stdout], daemon=True
-        ).start()
-        ready = lines.get(timeout=30)
-        assert ready.startswith("LOCALDB_READY http://127.0.0.1:"), ready
-        endpoint = ready.split()[1]
-        assert int(endpoint.rsplit(":", 1)[1]) > 0
+    command = [sys.executable, "-m", "reservations.localdb", "--port", "0", "--snapshot", str(path)]
+    with (tmp_path / "stderr.txt").open("w+") as stderr:
+        with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True) as proc:
+            assert proc.stdout is not None
+            lines: queue.Queue[str] = queue.Queue()
+            reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True)
+            reader.start()
+            try:
+                ready = lines.get(timeout=30)
+                assert ready.startswith("LOCALDB_READY http://127.0.0.1:"), ready
+                endpoint = ready.split()[1]
+                assert int(endpoint.rsplit(":", 1)[1]) > 0
 
-        create_table(make_client(endpoint), "from-cli")
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=10) == 0, proc.stderr.read() if proc.stderr else ""
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+                create_table(make_client(endpoint), "from-cli")
+                proc.send_signal(signal.SIGINT)
+                returncode = proc.wait(timeout=10)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+                reader.join(timeout=5)
+        stderr.seek(0)
+        assert returncode == 0, stderr.read()
     data = json.loads(path.read_text())
     assert [t["TableName"] for t in data["tables"]] == ["from-cli"]
 
 
-def test_write_atomic_keeps_old_file_when_write_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_write_atomic_keeps_old_file_when_write_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "dynamodb.json"
     snapshot.write_atomic(path, {"version": 1, "tables": ["old"]})
     old = path.read_bytes()
