@@ -43,6 +43,7 @@ def start_localdb(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
         env=env,
         stdout=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -52,7 +53,12 @@ def start_localdb(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     raise SystemExit("The local DynamoDB server did not start.")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops everything too, like Ctrl-C
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "reservations.settings")
     # Local fakes so botocore can sign requests to the local server; never used against AWS.
@@ -82,22 +88,34 @@ def main() -> int:
                 f"  Site: http://127.0.0.1:{port}/   (Ctrl-C stops everything)\n",
                 flush=True,
             )
-        site = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"], cwd=ROOT, env=env)  # noqa: S603
+        # Own process groups: we decide how children stop (a background shell ignores SIGINT).
+        site = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"], cwd=ROOT, env=env, start_new_session=True
+        )
         try:
             return site.wait()
         except KeyboardInterrupt:
-            site.send_signal(signal.SIGINT)
-            site.wait(timeout=10)
+            _stop_group(site, timeout=10)
             return 0
     except subprocess.CalledProcessError as error:
         return error.returncode or 1
     finally:
         if localdb is not None:
-            localdb.send_signal(signal.SIGINT)
-            try:
-                localdb.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                localdb.kill()
+            _stop_group(localdb, timeout=20)  # it writes its final snapshot on SIGTERM
+
+
+def _stop_group(proc: subprocess.Popen[str] | subprocess.Popen[bytes], *, timeout: float) -> None:
+    """SIGTERM the child's process group (runserver's reloader has a child of its own), then SIGKILL."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=timeout)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 if __name__ == "__main__":

@@ -157,4 +157,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Chatty at INFO on every process start ("Found credentials...", pynamodb's settings file).
+        "botocore": {"level": "WARNING"},
+        "pynamodb": {"level": "WARNING"},
+    },
 }
