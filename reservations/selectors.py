@@ -70,6 +70,7 @@ class Segment:
     busy: bool
     mine: bool = False
     until_midnight: bool = False
+    past: bool = False
 
     @property
     def minutes(self) -> int:
@@ -109,7 +110,12 @@ def item_detail(*, item_id: str, user_id: str, now: datetime, tz: tzinfo, days: 
         day = today + timedelta(days=offset)
         day_start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
         day_end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-        out.append(Day(day=day, segments=_segments(schedule, day_start, day_end, user_id)))
+        if day_start < now < day_end:
+            # Today: the hours already gone are neither free nor bookable.
+            segments = [Segment(day_start, now, busy=False, past=True), *_segments(schedule, now, day_end, user_id)]
+        else:
+            segments = _segments(schedule, day_start, day_end, user_id)
+        out.append(Day(day=day, segments=segments))
     return ItemDetail(item=item, policy=policy_of(item), days=out)
 
 

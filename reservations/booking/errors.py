@@ -11,7 +11,7 @@ MESSAGES: dict[str, str] = {
     "too_far_ahead": "This item can be booked at most {max_ahead} ahead.",
     "too_short": "A booking of this item must last at least {min_duration}.",
     "too_long": "A booking of this item may last at most {max_duration}.",
-    "not_aligned": "Start and end must fall on the item's {slot} grid (for example {example}).",
+    "not_aligned": "Start and end must line up with this item's slots of {slot} (for example {example}).",
     "end_before_start": "The end must be after the start.",
     "conflict": "The item is already booked for part of that time (including the {buffer} kept free between bookings).",
     "race_lost": "Someone else changed this item's bookings at the same moment. Please try again.",

@@ -31,6 +31,9 @@ Times are ISO 8601 UTC strings ("2026-11-28T09:30:00Z"), so they sort as text.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 from django.conf import settings
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -47,6 +50,7 @@ from pynamodb.models import Model
 from .connection import shared_connection
 
 CATALOGUE_PK = "ACTIVE"
+_attach_lock = threading.Lock()
 
 
 def table_name(name: str) -> str:
@@ -70,8 +74,11 @@ class BaseModel(Model):
         table = super()._get_connection()
         shared = shared_connection()
         if table.connection is not shared:
-            shared.add_meta_table(table.connection.get_meta_table(cls.Meta.table_name))
-            table.connection = shared
+            with _attach_lock:  # first requests may arrive on several threads at once
+                if table.connection is not shared:
+                    with contextlib.suppress(ValueError):  # "already added": same table, same schema
+                        shared.add_meta_table(table.connection.get_meta_table(cls.Meta.table_name))
+                    table.connection = shared
         return table
 
 

@@ -51,13 +51,13 @@ def server_endpoint():
 
 
 @pytest.fixture
-def live_store(server_endpoint, monkeypatch):
+def live_store(server_endpoint):
     """Point the process-wide connection at the server process (no moto mock is active here)."""
-    conn = Connection(region="eu-west-1", host=server_endpoint, max_pool_connections=64)
-    monkeypatch.setattr(store_connection, "_shared", conn)
+    store_connection.reset()
+    store_connection._shared = Connection(region="eu-west-1", host=server_endpoint, max_pool_connections=64)
     create_tables()
     yield
-    store_connection.reset()
+    store_connection.reset()  # the next test builds a fresh default connection
 
 
 def run_together(calls):

@@ -124,7 +124,7 @@ def test_book_then_confirmation_page(member_client, member, item):
 @pytest.mark.parametrize(
     ("start_shift", "end_shift", "message", "status"),
     [
-        (timedelta(minutes=7), timedelta(), "must fall on the item&#x27;s 30 minutes grid", 422),
+        (timedelta(minutes=7), timedelta(), "must line up with this item&#x27;s slots of 30 minutes", 422),
         (timedelta(), timedelta(hours=9), "may last at most 8 hours", 422),
         (timedelta(days=-2), timedelta(days=-2), "The start is in the past.", 422),
         (timedelta(days=80), timedelta(days=80), "at most 60 days ahead", 422),
@@ -275,3 +275,13 @@ def test_cursor_of_another_user_is_refused(aws, member, other_member):
     cursor = selectors._encode_cursor({"user_id": {"S": other_member.pk}}, other_member.pk, "past")
     with pytest.raises(BookingError):
         selectors.my_bookings(user_id=member.pk, view="past", now=clock.now(), cursor=cursor)
+
+
+def test_timeline_marks_todays_gone_hours_as_past_not_free(member_client, item):
+    r = member_client.get(f"/items/{item.item_id}/")
+    today = r.context["detail"].days[0]
+    first = today.segments[0]
+    assert first.past is True and first.busy is False
+    assert first.end <= clock.now()
+    assert all(not s.past for s in today.segments[1:])
+    assert "<strong>Past</strong>" in r.content.decode()

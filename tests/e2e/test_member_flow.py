@@ -1,0 +1,164 @@
+"""A member's whole visit in a real browser: sign in, find a free item, book it (after one refused try),
+see it in "My bookings", prolong it, cancel it, sign out. Driven by labels and roles, as a person would."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD, make_item, make_user
+
+pytestmark = pytest.mark.e2e
+
+FORM_TIME = "%Y-%m-%dT%H:%M"  # what a datetime-local input holds
+
+
+def tomorrow_at(hour: int, minute: int = 0) -> datetime:
+    """Tomorrow at a local wall-clock time of the site (aware, in the site's zone)."""
+    from reservations import clock
+
+    tz = clock.site_tz()
+    day = datetime.now(tz).date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+
+
+def field(moment: datetime) -> str:
+    return moment.strftime(FORM_TIME)
+
+
+@pytest.fixture
+def seeded(aws):
+    """A member, a free item with the default policy (30-minute grid, up to 8 hours) and an item
+    that another member has booked for the window the member will search."""
+    from reservations import services
+
+    member = make_user(email="member@example.com")
+    other = make_user(email="other@example.com")
+    free = make_item(name="Projector", category="Equipment", location="Room 2")
+    busy = make_item(name="Camera kit", category="Equipment", location="Room 3")
+    services.reservation_create(user_id=str(other.pk), item_id=busy.item_id, start=tomorrow_at(9), end=tomorrow_at(13))
+    return {"member": member, "free": free, "busy": busy}
+
+
+def my_reservations(user_id: str) -> list:
+    from reservations.store.models import ReservationRecord
+
+    return list(ReservationRecord.by_user.query(user_id))
+
+
+def item_schedule(item_id: str) -> list:
+    from reservations.store.models import ItemRecord
+
+    return list(ItemRecord.get(item_id, consistent_read=True).schedule or [])
+
+
+def sign_in(page: Page, base: str) -> None:
+    page.goto(f"{base}/")
+    expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))  # pages need a signed-in member
+    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
+    page.get_by_label("Email").fill("member@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Find an item", level=1)).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Welcome")
+
+
+def test_member_books_prolongs_and_cancels(page: Page, live_url: str, seeded) -> None:
+    member, free, busy = seeded["member"], seeded["free"], seeded["busy"]
+    member_id = str(member.pk)
+    search_from, search_until = tomorrow_at(10), tomorrow_at(12)
+
+    sign_in(page, live_url)
+    expect(page.locator('link[rel="stylesheet"]')).to_have_count(1)
+    css_loaded = page.evaluate("() => [...document.styleSheets].some(s => s.href && s.cssRules.length > 0)")
+    assert css_loaded, "site.css did not load"
+
+    # The catalogue, for a window tomorrow: first everything, then free items only.
+    page.get_by_label("From").fill(field(search_from))
+    page.get_by_label("Until").fill(field(search_until))
+    page.get_by_role("button", name="Show items").click()
+    results = page.get_by_role("list", name=re.compile(r"items? ·"))
+    expect(results.get_by_role("listitem")).to_have_count(2)
+    expect(results.get_by_role("listitem").filter(has_text=busy.name)).to_contain_text("Booked for this time")
+    expect(results.get_by_role("listitem").filter(has_text=free.name)).to_contain_text("Free for this time")
+
+    page.get_by_label("Free only").check()
+    page.get_by_role("button", name="Show items").click()
+    expect(page).to_have_url(re.compile(r"free_only=on"))
+    expect(page.get_by_label("Free only")).to_be_checked()
+    expect(page.get_by_label("From")).to_have_value(field(search_from))
+    results = page.get_by_role("list", name=re.compile(r"items? ·"))
+    expect(results.get_by_role("listitem")).to_have_count(1)
+    expect(results.get_by_role("link", name=free.name)).to_be_visible()
+    expect(page.get_by_role("link", name=busy.name)).to_have_count(0)
+
+    # The item page, pre-filled with the searched window.
+    results.get_by_role("link", name=free.name).click()
+    expect(page.get_by_role("heading", name=free.name, level=1)).to_be_visible()
+    start, end = page.get_by_label("Start", exact=True), page.get_by_label("End", exact=True)
+    expect(start).to_have_value(field(search_from))
+    expect(end).to_have_value(field(search_until))
+
+    # A refused action: 10:07 is off the item's 30-minute grid. A clear error, and nothing written.
+    start.fill(field(tomorrow_at(10, 7)))
+    end.fill(field(tomorrow_at(11)))
+    page.get_by_role("button", name="Book", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("line up with this item's slots")
+    expect(page.get_by_role("alert")).to_contain_text("10:00 to 10:30")
+    expect(page.get_by_role("heading", name=free.name, level=1)).to_be_visible()
+    assert my_reservations(member_id) == []
+    assert item_schedule(free.item_id) == []
+
+    # A booking on the grid: 10:00 to 11:00 tomorrow.
+    page.get_by_label("Start", exact=True).fill(field(tomorrow_at(10)))
+    page.get_by_label("End", exact=True).fill(field(tomorrow_at(11)))
+    page.get_by_role("button", name="Book", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(f"Booked: {free.name}.")
+    expect(page.get_by_role("heading", name=f"Booking: {free.name}", level=1)).to_be_visible()
+    [stored] = my_reservations(member_id)
+    assert (stored.item_id, stored.status) == (free.item_id, "booked")
+    booking_url = page.url
+    assert booking_url.endswith(f"/bookings/{stored.reservation_id}/")
+
+    # My bookings lists it; open it from there.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My bookings").click()
+    expect(page.get_by_role("heading", name="My bookings", level=1)).to_be_visible()
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=free.name))
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(tomorrow_at(10).strftime("%H:%M"))
+    expect(row).to_contain_text("Upcoming")
+    row.get_by_role("link", name=free.name).click()
+    expect(page).to_have_url(booking_url)
+
+    # Prolong: the page offers the latest end (8 hours after the start, nothing booked after it).
+    prolong = page.get_by_role("region", name="Prolong")
+    latest = tomorrow_at(18)
+    expect(prolong).to_contain_text(f"up to {latest.strftime('%A')} {latest.day} {latest.strftime('%B, %H:%M')}")
+    new_end = prolong.get_by_label("New end")
+    expect(new_end).to_have_value(field(latest))
+    new_end.fill(field(tomorrow_at(12)))
+    prolong.get_by_role("button", name="Prolong", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(f"Prolonged: {free.name}.")
+    expect(page.locator("dt:text-is('Until') + dd")).to_contain_text("12:00")
+    expect(page.locator("dt:text-is('Prolonged') + dd")).to_have_text("1 time")
+    [stored] = my_reservations(member_id)
+    assert (int(stored.prolong_count), stored.status) == (1, "booked")
+
+    # Cancel it.
+    page.get_by_role("region", name="Cancel").get_by_role("button", name="Cancel booking").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Cancelled: {free.name}.")
+    expect(page.get_by_role("button", name="Cancel booking")).to_have_count(0)
+    [stored] = my_reservations(member_id)
+    assert stored.status == "cancelled"
+    assert item_schedule(free.item_id) == []
+
+    # Sign out and land on the sign-in page.
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/accounts/sign-in/$"))
+    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("You are signed out.")
+    page.goto(f"{live_url}/bookings/")
+    expect(page).to_have_url(re.compile(r"/accounts/sign-in/\?next="))
