@@ -1,24 +1,6 @@
-"""Test set-up. moto is imported and fake credentials are set before anything creates a botocore client,
-so no test can ever reach real AWS."""
+"""Fixtures for every test. The environment (fake credentials, no endpoint) is set earlier, by tests/testenv.py."""
 
 from __future__ import annotations
-
-import os
-
-os.environ.update(
-    {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SECURITY_TOKEN": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-        "AWS_REGION": "eu-west-1",
-        "FAST_PASSWORD_HASHER": "1",
-        "SITE_TIME_ZONE": "Europe/Amsterdam",
-    }
-)
-os.environ.pop("DYNAMODB_ENDPOINT_URL", None)
-os.environ.pop("AWS_PROFILE", None)
 
 import pytest
 from moto import mock_aws

@@ -60,8 +60,12 @@ def user_create(*, email: str, password: str, name: str = "", role: str = "membe
         with TransactWrite(connection=connection()) as tx:
             tx.save(UserEmail(email=email, user_id=record.user_id), condition=UserEmail.email.does_not_exist())
             tx.save(record, condition=UserRecord.user_id.does_not_exist())
-    except TransactWriteError:
-        raise UserError("email_taken", "A user with this email already exists.") from None
+    except TransactWriteError as error:
+        # Only a failed condition on the email claim means "taken"; throttling or a network error is not.
+        reasons = error.cancellation_reasons
+        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+            raise UserError("email_taken", "A user with this email already exists.") from None
+        raise
     return user_from_record(record)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import CreateError, SessionBase, UpdateError
 from django.utils.crypto import get_random_string
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError
 
 from reservations import clock
 from reservations.store.models import SessionRecord
@@ -89,10 +89,9 @@ class SessionStore(SessionBase):
         key = session_key or self.session_key
         if not key:
             return
-        try:
-            SessionRecord(session_key=key).delete()
-        except DeleteError:
-            pass
+        # DeleteItem of a missing key succeeds; any error is real and must not pass silently,
+        # or sign-out would clear the cookie while the session row stays valid.
+        SessionRecord(session_key=key).delete()
 
     @classmethod
     def clear_expired(cls) -> None:

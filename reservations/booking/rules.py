@@ -70,17 +70,19 @@ def add_minutes(start: datetime, minutes: int, policy: Policy, tz: tzinfo) -> da
 
 
 def align_down(moment: datetime, policy: Policy, tz: tzinfo) -> datetime:
-    """The latest grid point at or before `moment`."""
-    local = moment.astimezone(tz).replace(second=0, microsecond=0)
+    """The latest grid point at or before `moment` (skipping grid points a DST change removes)."""
+    local = moment.astimezone(tz).replace(second=0, microsecond=0, tzinfo=None)
     midnight = local.replace(hour=0, minute=0)
-    if policy.whole_days:
-        aligned = midnight
-    else:
-        minute_of_day = local.hour * 60 + local.minute
-        minute_of_day -= minute_of_day % policy.slot_minutes
-        aligned = midnight.replace(tzinfo=None) + timedelta(minutes=minute_of_day)
-        aligned = aligned.replace(tzinfo=tz)
-    return aligned.astimezone(UTC)
+    step = DAY_MINUTES if policy.whole_days else policy.slot_minutes
+    minute_of_day = 0 if policy.whole_days else (local.hour * 60 + local.minute)
+    candidate = midnight + timedelta(minutes=minute_of_day - minute_of_day % step)
+    while True:
+        aware = candidate.replace(tzinfo=tz)
+        utc = aware.astimezone(UTC)
+        exists = utc.astimezone(tz).replace(tzinfo=None) == candidate
+        if exists and utc <= moment:
+            return utc
+        candidate -= timedelta(minutes=step)
 
 
 def align_up(moment: datetime, policy: Policy, tz: tzinfo) -> datetime:

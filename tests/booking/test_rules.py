@@ -239,3 +239,10 @@ def test_align_down_is_aligned_and_not_later(moment, slot):
     down = rules.align_down(moment, policy, AMS)
     assert down <= moment
     assert rules.is_aligned(down, policy, AMS)
+
+
+def test_align_down_skips_grid_points_removed_by_dst():
+    # 2026-03-29 03:00 CEST: the 2-hour grid point 02:00 does not exist that night; 00:00 is the one before.
+    two_hourly = Policy(slot_minutes=120, min_duration_minutes=120, max_duration_minutes=480)
+    moment = datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    assert rules.align_down(moment, two_hourly, AMS) == datetime(2026, 3, 29, 0, 0, tzinfo=AMS).astimezone(UTC)
