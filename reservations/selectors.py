@@ -25,7 +25,7 @@ ACTIVE_STATUSES = ("booked", "checked_out")
 @dataclass(frozen=True)
 class CatalogueRow:
     item: ItemRecord
-    free: bool
+    free: bool | None  # None: no window asked
     next_free_start: datetime | None
 
 
@@ -42,13 +42,21 @@ def default_window(now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
     return start, start + timedelta(hours=2)
 
 
-def catalogue(*, start: datetime, end: datetime, category: str = "", free_only: bool = False) -> Catalogue:
-    """Active items with availability for [start, end): one Query per MB of catalogue, whatever the count."""
+def catalogue(
+    *, start: datetime | None, end: datetime | None, category: str = "", free_only: bool = False
+) -> Catalogue:
+    """Active items, with availability for [start, end) when a window is given.
+
+    One Query of the catalogue index per MB of catalogue, whatever the number of items.
+    """
     records = list(ItemRecord.catalogue.query(CATALOGUE_PK))
     categories = sorted({r.category for r in records}, key=str.casefold)
     rows = []
     for item in records:
         if category and item.category != category:
+            continue
+        if start is None or end is None:
+            rows.append(CatalogueRow(item=item, free=None, next_free_start=None))
             continue
         schedule = schedule_of(item)
         buffer = int(item.buffer_minutes)
@@ -166,38 +174,69 @@ def _decode_cursor(cursor: str, user_id: str, view: str) -> dict[str, Any] | Non
     return data["k"]
 
 
-def my_bookings(*, user_id: str, view: str, now: datetime, limit: int = 20, cursor: str = "") -> Page:
-    """One Query of the by_user index (sort key: end), newest first.
+MY_BOOKINGS_VIEWS = ("current", "upcoming", "active", "past", "all")
 
-    "current": not yet ended and still active (upcoming and active now). The key condition
-    end > now keeps this read to the user's future bookings only.
-    "past": ended, cancelled or returned, paged with a signed cursor.
+
+def my_bookings(*, user_id: str, view: str, now: datetime, limit: int = 20, cursor: str = "") -> Page:
+    """One Query of the by_user index (sort key: end).
+
+    "current" (upcoming and active now), "upcoming" and "active" use the key condition
+    end > now, which reads only the user's bookings that have not ended, however long their
+    history. "past" (ended, cancelled or returned) and "all" read newest first. Pages continue
+    with a signed cursor.
     """
+    if view not in MY_BOOKINGS_VIEWS:
+        raise BookingError("invalid")
     start_key = _decode_cursor(cursor, user_id, view)
     now_text = to_store(now)
     index = ReservationRecord.by_user
-    if view == "current":
+    active = ReservationRecord.status.is_in(*ACTIVE_STATUSES)
+    if view in ("current", "upcoming", "active"):
+        condition = active
+        if view == "upcoming":
+            condition &= ReservationRecord.start > now_text
+        elif view == "active":
+            condition &= ReservationRecord.start <= now_text
         result = index.query(
             user_id,
             ReservationRecord.end > now_text,
-            filter_condition=ReservationRecord.status.is_in(*ACTIVE_STATUSES),
+            filter_condition=condition,
             scan_index_forward=True,
             limit=limit,
             last_evaluated_key=start_key,
         )
-    elif view == "past":
+    else:
         result = index.query(
             user_id,
-            filter_condition=(ReservationRecord.end <= now_text) | ~ReservationRecord.status.is_in(*ACTIVE_STATUSES),
+            filter_condition=((ReservationRecord.end <= now_text) | ~active) if view == "past" else None,
             scan_index_forward=False,
             limit=limit,
             last_evaluated_key=start_key,
         )
-    else:
-        raise BookingError("invalid")
     rows = list(result)
     next_key = result.last_evaluated_key if len(rows) >= limit else None
     return Page(reservations=rows, next_cursor=_encode_cursor(next_key, user_id, view))
+
+
+def reservation_for_user(*, reservation_id: str, user_id: str) -> ReservationRecord:
+    """A member's own reservation (one strongly consistent GetItem); anyone else's is "not found"."""
+    try:
+        reservation = ReservationRecord.get(reservation_id, consistent_read=True)
+    except DoesNotExist:
+        raise BookingError("not_found") from None
+    if reservation.user_id != user_id:
+        raise BookingError("not_found")
+    return reservation
+
+
+def busy_intervals(*, item_id: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """An item's busy time within [start, end), without whose it is (one GetItem)."""
+    item = item_get(item_id)
+    return [
+        (b.start, b.end)
+        for b in sorted(schedule_of(item), key=lambda b: b.start)
+        if rules.overlaps(b.start, b.end, start, end)
+    ]
 
 
 def booking_state(reservation: ReservationRecord, now: datetime) -> str:

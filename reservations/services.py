@@ -176,15 +176,18 @@ def _change_own_booking(
     user_id: str,
     reservation_id: str,
     now: datetime,
+    expected_version: int | None = None,
     decide: Callable[[ReservationRecord, ItemRecord, list[rules.Interval]], list[rules.Interval]],
 ) -> ReservationRecord:
     """Read both records, let `decide` check the rules and mutate the reservation, then commit."""
     for attempt in range(ATTEMPTS):
         both = reservation_with_item(reservation_id=reservation_id, user_id=user_id)
         reservation, item = both.reservation, both.item
+        read_version = int(reservation.version)
+        if expected_version is not None and read_version != expected_version:
+            raise BookingError("precondition_failed")  # the caller saw an older version (If-Match)
         if reservation.status not in ACTIVE_STATUSES:
             raise BookingError("not_active")
-        read_version = int(reservation.version)
         new_schedule = decide(reservation, item, schedule_of(item))
         reservation.version = read_version + 1
         reservation.updated_at = to_store(now)
@@ -202,7 +205,12 @@ def _change_own_booking(
 
 
 def reservation_prolong(
-    *, user_id: str, reservation_id: str, new_end: datetime, now: datetime | None = None
+    *,
+    user_id: str,
+    reservation_id: str,
+    new_end: datetime,
+    now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> ReservationRecord:
     """Move the end of an active booking later, within the policy and before the next booking."""
     now = now or clock.now()
@@ -227,10 +235,14 @@ def reservation_prolong(
         reservation.prolong_count = int(reservation.prolong_count) + 1
         return _replace(schedule, reservation)
 
-    return _change_own_booking(user_id=user_id, reservation_id=reservation_id, now=now, decide=decide)
+    return _change_own_booking(
+        user_id=user_id, reservation_id=reservation_id, now=now, decide=decide, expected_version=expected_version
+    )
 
 
-def reservation_cancel(*, user_id: str, reservation_id: str, now: datetime | None = None) -> ReservationRecord:
+def reservation_cancel(
+    *, user_id: str, reservation_id: str, now: datetime | None = None, expected_version: int | None = None
+) -> ReservationRecord:
     """Before the start: cancel. After the start: end it now (early return) and free the rest."""
     now = now or clock.now()
 
@@ -248,7 +260,9 @@ def reservation_cancel(*, user_id: str, reservation_id: str, now: datetime | Non
         reservation.end = to_store(now)
         return _replace(schedule, reservation)
 
-    return _change_own_booking(user_id=user_id, reservation_id=reservation_id, now=now, decide=decide)
+    return _change_own_booking(
+        user_id=user_id, reservation_id=reservation_id, now=now, decide=decide, expected_version=expected_version
+    )
 
 
 def _interval(reservation: ReservationRecord) -> tuple[datetime, datetime]:

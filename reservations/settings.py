@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
     "reservations.accounts",
     "reservations.web",
     "reservations",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -146,6 +148,15 @@ AWS_REGION = env("AWS_REGION", env("AWS_DEFAULT_REGION", "eu-west-1"))
 SIGNIN_MAX_FAILURES_PER_ACCOUNT = int(env("SIGNIN_MAX_FAILURES_PER_ACCOUNT", "5"))
 SIGNIN_MAX_FAILURES_PER_ADDRESS = int(env("SIGNIN_MAX_FAILURES_PER_ADDRESS", "20"))
 SIGNIN_THROTTLE_WINDOW_SECONDS = int(env("SIGNIN_THROTTLE_WINDOW_SECONDS", "900"))
+
+# JSON API
+API_TOKEN_LIFETIME_SECONDS = int(env("API_TOKEN_LIFETIME_SECONDS", str(30 * 24 * 3600)))
+API_IDEMPOTENCY_SECONDS = 24 * 3600
+# CORS for app origins (django-cors-headers), only under /api/. None by default.
+CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "idempotency-key", "if-match"]
+CORS_EXPOSE_HEADERS = ["Location", "ETag", "Retry-After"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 if env_bool("FAST_PASSWORD_HASHER", False):

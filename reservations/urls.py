@@ -3,9 +3,12 @@ from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("reservations.api.urls")),
     path("accounts/", include("reservations.accounts.urls")),
     path("", include("reservations.web.urls")),
 ]
 
 if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
+
+handler500 = "reservations.web.errors.server_error"

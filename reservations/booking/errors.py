@@ -23,6 +23,7 @@ MESSAGES: dict[str, str] = {
     "not_found": "Not found.",
     "nonexistent_time": "That local time does not exist (the clocks change then).",
     "invalid": "The request is not valid.",
+    "precondition_failed": "This booking has changed since you last read it. Read it again, then retry.",
 }
 
 

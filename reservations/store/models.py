@@ -15,6 +15,9 @@ Access patterns (every request path is a GetItem, Query, BatchGetItem or transac
 | reservation by id                            | reservations                    | reservation_id ("<item_id>.<random>")      |
 | my bookings: current / past, newest first    | reservations, GSI by_user       | user_id, end (current: end > now)          |
 | bookings by status and end (overdue)         | reservations, GSI by_status_end | status, end                                |
+| API token by bearer value                    | api-tokens                      | token_hash = sha256(token) (TTL)           |
+| my API tokens                                | api-tokens, GSI by_user         | user_id, created_at                        |
+| an idempotent API request                    | idempotency                     | key = "<user_id>:<Idempotency-Key>" (TTL 24 h) |
 
 Why the schedule lives on the item: the catalogue must answer "is it free?" for every item
 in a fixed number of requests, and the no-double-booking rule needs one record per item whose
@@ -124,6 +127,7 @@ class CatalogueIndex(GlobalSecondaryIndex["ItemRecord"]):
             [
                 "item_id",
                 "name",
+                "description",
                 "category",
                 "location",
                 "slot_minutes",
@@ -234,6 +238,47 @@ class ThrottleRecord(BaseModel):
     expires_at = TTLAttribute()
 
 
+class TokensByUserIndex(GlobalSecondaryIndex["ApiTokenRecord"]):
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class ApiTokenRecord(BaseModel):
+    """A bearer token, stored only as its SHA-256: the token itself is shown once, never kept."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("api-tokens")
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    token_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    name = UnicodeAttribute(default="")
+    created_at = UnicodeAttribute()
+    last_used_at = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+    by_user = TokensByUserIndex()
+
+
+class IdempotencyRecord(BaseModel):
+    """The first answer to an API request sent with an Idempotency-Key, replayed for 24 hours."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("idempotency")
+
+    key = UnicodeAttribute(hash_key=True)
+    fingerprint = UnicodeAttribute()
+    state = UnicodeAttribute()  # in_progress | done
+    status = NumberAttribute(null=True)
+    body = UnicodeAttribute(null=True)
+    headers = UnicodeAttribute(null=True)  # JSON object of the headers to replay
+    expires_at = TTLAttribute()
+
+
 ALL_MODELS: list[type[Model]] = [
     UserRecord,
     UserEmail,
@@ -241,4 +286,6 @@ ALL_MODELS: list[type[Model]] = [
     ReservationRecord,
     SessionRecord,
     ThrottleRecord,
+    ApiTokenRecord,
+    IdempotencyRecord,
 ]
