@@ -111,14 +111,7 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "Interval": obj({"start": DATETIME, "end": DATETIME}),
-    "Schedule": obj(
-        {
-            "item_id": {"type": "string"},
-            "from": DATETIME,
-            "to": DATETIME,
-            "busy": {"type": "array", "items": ref("Interval")},
-        }
-    ),
+    "Schedule": {"type": "array", "items": ref("Interval"), "description": "Busy intervals, by start."},
     "ReservationRequest": obj(
         {"item_id": {"type": "string", "minLength": 1, "maxLength": 100}, "start": DATETIME, "end": DATETIME}
     ),

@@ -105,7 +105,7 @@ def item_schedule(request: HttpRequest, caller: Caller, body: Any, item_id: str)
     if end <= start:
         raise ApiError(400, "invalid", "'to' must be after 'from'.", errors={"to": ["Must be after 'from'."]})
     busy = selectors.busy_intervals(item_id=item_id, start=start, end=end)
-    return Reply(200, {"item_id": item_id, "from": start, "to": end, "busy": [{"start": s, "end": e} for s, e in busy]})
+    return Reply(200, [{"start": s, "end": e} for s, e in busy])
 
 
 # ---------------------------------------------------------------- reservations
