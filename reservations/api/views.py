@@ -16,6 +16,7 @@ from reservations.accounts import throttle
 from reservations.accounts.backends import DynamoBackend
 from reservations.accounts.forms import client_address
 from reservations.accounts.tokens import token_create, token_revoke, tokens_for_user
+from reservations.booking.errors import BookingError
 
 from . import openapi, serialize
 from .errors import ApiError
@@ -131,7 +132,7 @@ def list_reservations(request: HttpRequest, caller: Caller, body: Any) -> Reply:
         page = selectors.my_bookings(
             user_id=caller.user_id, view=view, now=clock.now(), limit=q["limit"] or DEFAULT_LIMIT, cursor=q["cursor"]
         )
-    except selectors.BookingError:
+    except BookingError:
         raise ApiError(400, "invalid", "The cursor is not valid.", errors={"cursor": ["Not valid."]}) from None
     return Reply(
         200, {"reservations": [serialize.reservation(r) for r in page.reservations], "next_cursor": page.next_cursor}
