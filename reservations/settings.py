@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "reservations.middleware.SecurityHeadersMiddleware",
     "reservations.middleware.StoreUnavailableMiddleware",
+    "reservations.accounts.prefetch.RequestScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -57,7 +57,7 @@ def test_a_passing_fault_is_retried_and_the_page_works(member_client, item, faul
 
 
 def test_session_read_timing_out_is_a_503_not_a_sign_in_redirect(member_client, faults):
-    faults.fail("GetItem", "connect_timeout")
+    faults.fail("BatchGetItem", "connect_timeout")  # the session and the user, read together
     assert_friendly_503(member_client.get("/bookings/"))
 
 
@@ -126,7 +126,7 @@ def test_a_failure_outside_the_view_is_still_a_503(member, faults):
     from tests.factories import PASSWORD
 
     client = Client(raise_request_exception=False)
-    faults.fail("PutItem", "throttled", after=1)  # the new session is created in the view, saved after it
+    faults.fail("PutItem", "throttled")  # the new session row is written after the view (cycle_key defers it)
     r = client.post("/accounts/sign-in/", {"email": member.email, "password": PASSWORD})
     assert_friendly_503(r)
     assert faults.attempts["PutItem"] == MAX_ATTEMPTS
