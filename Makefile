@@ -15,12 +15,17 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install everything (run and test)
+NODE_STAMP := node_modules/.package-lock.json
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(STAMP) $(NODE_STAMP) ## create .venv and install everything (run and test; npm: axe-core for the browser test)
 
 run: $(STAMP) ## run the site on http://127.0.0.1:$${PORT:-8000} with a local DynamoDB and demo data
 	$(PY) -m reservations.devserver
 
-test: $(STAMP) ## run the whole test suite (unit, store, web, Lambda, concurrency, browser)
+test: $(STAMP) $(NODE_STAMP) ## run the whole test suite (unit, store, web, Lambda, concurrency, browser)
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP) ## ruff lint and format check, mypy on the domain and services
@@ -33,4 +38,4 @@ format: $(STAMP) ## format the code
 	$(VENV)/bin/ruff check --fix .
 
 clean: ## remove the virtualenv, caches and local data
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .localdata staticfiles
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache .localdata staticfiles

@@ -86,9 +86,32 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Bar:
+    """One segment drawn in the day's SVG bar: x and width in minutes from local midnight."""
+
+    segment: Segment
+    x: int
+    width: int
+
+
+@dataclass(frozen=True)
 class Day:
     day: date
     segments: list[Segment]
+
+    @property
+    def total_minutes(self) -> int:
+        """1440, or 1380/1500 on the days the clocks change."""
+        return sum(s.minutes for s in self.segments)
+
+    @property
+    def bars(self) -> list[Bar]:
+        """Geometry for the timeline as SVG attributes: no inline style, so the CSP can forbid it."""
+        out, x = [], 0
+        for segment in self.segments:
+            out.append(Bar(segment=segment, x=x, width=segment.minutes))
+            x += segment.minutes
+        return out
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from reservations.booking.errors import BookingError
 from reservations.booking.policy import Policy
 from reservations.store.connection import shared_connection as connection
 from reservations.store.convert import POLICY_FIELDS, entries_of, policy_of, schedule_of
+from reservations.store.errors import is_busy_cancellation
 from reservations.store.models import CATALOGUE_PK, ItemRecord, ReservationRecord
 from reservations.store.timefmt import from_store, to_store
 
@@ -42,8 +43,24 @@ def item_id_of(reservation_id: str) -> str:
     return item_id
 
 
-def _lost_race(error: TransactWriteError) -> bool:
-    return error.cause_response_code == "TransactionCanceledException" or "TransactionConflict" in str(error)
+def _retry_or_raise(error: TransactWriteError, attempt: int) -> None:
+    """After a failed schedule write: return to re-read and try again, or raise.
+
+    - A condition of ours failed (another writer changed the schedule): re-check once, then
+      BookingError("race_lost").
+    - The transaction was cancelled only because the item was busy (TransactionConflict, throttling):
+      try again within the same budget, then let the error through — the web layer answers 503.
+    - Anything else: raise it as it is.
+    """
+    last = attempt == ATTEMPTS - 1
+    if is_busy_cancellation(error):
+        if last:
+            raise error
+        return
+    if error.cause_response_code != "TransactionCanceledException":
+        raise error
+    if last:
+        raise BookingError("race_lost") from None
 
 
 # ---------------------------------------------------------------- items
@@ -122,10 +139,7 @@ def reservation_create(
             _write_schedule_change(item, new_schedule, reservation, is_new=True)
             return reservation
         except TransactWriteError as error:
-            if not _lost_race(error):
-                raise
-            if attempt == ATTEMPTS - 1:
-                raise BookingError("race_lost") from None
+            _retry_or_raise(error, attempt)
     raise AssertionError("unreachable")
 
 
@@ -197,10 +211,7 @@ def _change_own_booking(
             )
             return reservation
         except TransactWriteError as error:
-            if not _lost_race(error):
-                raise
-            if attempt == ATTEMPTS - 1:
-                raise BookingError("race_lost") from None
+            _retry_or_raise(error, attempt)
     raise AssertionError("unreachable")
 
 

@@ -41,7 +41,7 @@ if PRODUCTION:
     problems = []
     if DEBUG:
         problems.append("DEBUG must be off")
-    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 40:
+    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:  # Django's W009
         problems.append("SECRET_KEY must be set to a long random value")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS must list the site's host names")
@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "reservations.middleware.SecurityHeadersMiddleware",
+    "reservations.middleware.StoreUnavailableMiddleware",
+    "reservations.accounts.prefetch.RequestScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,6 +129,10 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds the domain and all its subdomains to HTTPS in browsers for months and is
+        # slow to undo: the operator opts in (SECURE_HSTS_PRELOAD=1), so check --deploy stays quiet.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LANGUAGE_CODE = "en-gb"
 USE_I18N = False

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
 
+handler500 = "reservations.middleware.server_error"
+
 urlpatterns = [
     path("", include("reservations.api.urls")),
     path("accounts/", include("reservations.accounts.urls")),

@@ -21,16 +21,15 @@ def aws():
 
 
 @pytest.fixture
-def dynamo_calls(monkeypatch):
-    """Records the name of every DynamoDB API call PynamoDB makes."""
-    from pynamodb.connection.base import Connection
+def dynamo_log():
+    """Every DynamoDB call the shared client makes in the test (botocore hook), with consumed capacity."""
+    from reservations.store.connection import count_requests
 
-    calls: list[str] = []
-    original = Connection._make_api_call
+    with count_requests() as log:
+        yield log
 
-    def counting(self, operation_name, operation_kwargs, *args, **kwargs):
-        calls.append(operation_name)
-        return original(self, operation_name, operation_kwargs, *args, **kwargs)
 
-    monkeypatch.setattr(Connection, "_make_api_call", counting)
-    return calls
+@pytest.fixture
+def dynamo_calls(dynamo_log):
+    """The names of the DynamoDB calls made in the test, in order (clear() it to start afresh)."""
+    return dynamo_log.calls

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-GOOD = {"APP_ENV": "production", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "book.example.org", "DEBUG": "0"}
+GOOD = {"APP_ENV": "production", "SECRET_KEY": "k9Xq-" * 12, "ALLOWED_HOSTS": "book.example.org", "DEBUG": "0"}
 
 
 def start(**overrides: str) -> subprocess.CompletedProcess[str]:

@@ -7,8 +7,9 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 
+from . import prefetch
 from .models import User
-from .services import user_by_email, user_by_id
+from .services import user_by_email, user_by_id, user_from_record
 
 
 class DynamoBackend:
@@ -27,7 +28,11 @@ class DynamoBackend:
         return None
 
     def get_user(self, user_id: str) -> User | None:
-        user = user_by_id(user_id)
+        record = prefetch.lookup(user_id)  # read with the session, in the same request
+        if record is prefetch.MISSING:
+            user = user_by_id(user_id)
+        else:
+            user = user_from_record(record) if record is not None else None
         return user if user is not None and user.is_active else None
 
     def has_perm(self, user_obj: User, perm: str, obj: object = None) -> bool:

@@ -10,7 +10,12 @@ is built on boto 2 and fails to import on Python 3.10+; its boto3 fork dj-dynamo
 - `expires_at` is a TTL attribute, and expiry is checked again on read, because DynamoDB's TTL
   deletes rows late (and moto never does);
 - Django's SessionMiddleware writes only when the session changed, and messages live in a
-  cookie, so an unchanged session is never written.
+  cookie, so an unchanged session is never written;
+- a signed-in session's key starts with its user's id ("<user_id>.<random>"): loading it reads
+  the session and the user rows in one BatchGetItem (accounts/prefetch.py), so a signed-in page
+  costs one request before its own work, not two. The key is made when the session is first
+  saved after sign-in (cycle_key defers it), when the user id is known; the row's user_id must
+  match the prefix, or the prefetched user is not used.
 """
 
 from __future__ import annotations
@@ -22,23 +27,73 @@ from django.utils.crypto import get_random_string
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from reservations import clock
-from reservations.store.models import SessionRecord
+from reservations.store.connection import shared_connection
+from reservations.store.models import SessionRecord, UserRecord
+
+from . import prefetch
 
 VALID_KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
+KEY_SEPARATOR = "."
+
+
+def user_id_of(session_key: str) -> str | None:
+    user_id, sep, rest = session_key.rpartition(KEY_SEPARATOR)
+    return user_id if sep and user_id and rest else None
+
+
+def _fetch_with_user(session_key: str, user_id: str) -> tuple[SessionRecord | None, UserRecord | None]:
+    """Both rows in one strongly consistent BatchGetItem."""
+    sessions, users = SessionRecord.Meta.table_name, UserRecord.Meta.table_name
+    request = {
+        sessions: {"Keys": [{"session_key": {"S": session_key}}], "ConsistentRead": True},
+        users: {"Keys": [{"user_id": {"S": user_id}}], "ConsistentRead": True},
+    }
+    session = user = None
+    for _ in range(3):  # unprocessed keys (throttled parts of a batch) are asked for again
+        data = shared_connection().dispatch("BatchGetItem", {"RequestItems": request})
+        for raw in data.get("Responses", {}).get(sessions, []):
+            session = SessionRecord.from_raw_data(raw)
+        for raw in data.get("Responses", {}).get(users, []):
+            user = UserRecord.from_raw_data(raw)
+        request = data.get("UnprocessedKeys") or {}
+        if not request:
+            return session, user
+    raise RuntimeError("BatchGetItem left keys unprocessed")  # pragma: no cover
+
+
 class SessionStore(SessionBase):
     def _get_new_session_key(self) -> str:
-        return get_random_string(40, VALID_KEY_CHARS)
+        random = get_random_string(40, VALID_KEY_CHARS)
+        user_id = (self._session_cache or {}).get("_auth_user_id") if hasattr(self, "_session_cache") else None
+        return f"{user_id}{KEY_SEPARATOR}{random}" if user_id else random
 
     def _fetch(self, session_key: str) -> SessionRecord | None:
-        try:
-            record = SessionRecord.get(session_key, consistent_read=True)
-        except DoesNotExist:
-            return None
-        if record.expires_at is None or record.expires_at <= clock.now():
+        user_id = user_id_of(session_key)
+        if user_id is not None:
+            record, user = _fetch_with_user(session_key, user_id)
+            if record is not None and record.user_id == user_id:
+                prefetch.remember(user_id, user)
+        else:
+            try:
+                record = SessionRecord.get(session_key, consistent_read=True)
+            except DoesNotExist:
+                record = None
+        if record is None or record.expires_at is None or record.expires_at <= clock.now():
             return None
         return record
+
+    def cycle_key(self) -> None:
+        """A new key for the same data (sign-in, password change), made when the session is saved:
+        by then the signed-in user's id is in the data and goes into the key. Saves a write too."""
+        data = self._session
+        key = self.session_key
+        self._session_key = None
+        self._session_cache = data
+        self.modified = True
+        if key:
+            self.delete(key)
 
     def load(self) -> dict[str, Any]:
         record = self._fetch(self.session_key) if self.session_key else None

@@ -86,10 +86,19 @@ def align_down(moment: datetime, policy: Policy, tz: tzinfo) -> datetime:
 
 
 def align_up(moment: datetime, policy: Policy, tz: tzinfo) -> datetime:
+    """The earliest grid point at or after `moment`, stepping over local wall-clock grid points
+    (a DST night can remove one: 02:00 does not exist when the clocks go from 02:00 to 03:00)."""
     down = align_down(moment, policy, tz)
     if down >= moment:
         return down
-    return add_minutes(down, policy.slot_minutes if not policy.whole_days else DAY_MINUTES, policy, tz)
+    step = timedelta(minutes=DAY_MINUTES if policy.whole_days else policy.slot_minutes)
+    candidate = down.astimezone(tz).replace(tzinfo=None)
+    while True:
+        candidate += step
+        utc = candidate.replace(tzinfo=tz).astimezone(UTC)
+        exists = utc.astimezone(tz).replace(tzinfo=None) == candidate
+        if exists and utc >= moment:
+            return utc
 
 
 def _grid_example(policy: Policy) -> str:

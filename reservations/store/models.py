@@ -50,7 +50,7 @@ from pynamodb.connection.table import TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
-from .connection import shared_connection
+from .connection import CONNECT_TIMEOUT_SECONDS, MAX_ATTEMPTS, READ_TIMEOUT_SECONDS, shared_connection
 
 CATALOGUE_PK = "ACTIVE"
 _attach_lock = threading.Lock()
@@ -64,9 +64,10 @@ class BaseMeta:
     region = settings.AWS_REGION
     host = settings.DYNAMODB_ENDPOINT_URL
     billing_mode = "PAY_PER_REQUEST"
-    connect_timeout_seconds = 2
-    read_timeout_seconds = 5
-    max_retry_attempts = 3
+    # Only used until _get_connection swaps in the shared connection (its budget: connection.py).
+    connect_timeout_seconds = CONNECT_TIMEOUT_SECONDS
+    read_timeout_seconds = READ_TIMEOUT_SECONDS
+    max_retry_attempts = MAX_ATTEMPTS - 1
 
 
 class BaseModel(Model):

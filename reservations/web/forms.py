@@ -11,8 +11,20 @@ DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 MAX_TEXT = 100
 
 
+# Far-off years are never a booking and would overflow date arithmetic (9999-12-31 + 2 hours).
+MIN_YEAR, MAX_YEAR = 2000, 2199
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    def clean(self, value: Any) -> datetime | None:
+        result = super().clean(value)
+        if isinstance(result, datetime) and not MIN_YEAR <= result.year <= MAX_YEAR:
+            raise forms.ValidationError(f"Enter a date between {MIN_YEAR} and {MAX_YEAR}.", code="out_of_range")
+        return result
+
+
 def _dt_field(label: str, required: bool = True) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return BoundedDateTimeField(
         label=label,
         required=required,
         input_formats=DT_FORMATS,

@@ -206,11 +206,61 @@ def test_cycle_key_gives_a_new_key_keeps_the_data_and_removes_the_old_row(aws):
     old_key = store.session_key
 
     store.cycle_key()
+    assert row(old_key) is None
+    store.save()  # the new key is made when saved (SessionMiddleware saves after the view)
 
     assert store.session_key != old_key
-    assert row(old_key) is None
     assert SessionStore(store.session_key).load() == {"colour": "blue"}
     assert [r.session_key for r in session_rows()] == [store.session_key]
+
+
+def test_a_signed_in_session_key_starts_with_the_user_id(client, aws, member):
+    sign_in(client, email="member@example.com", password=PASSWORD)
+    (record,) = session_rows()
+    assert record.session_key.startswith(f"{member.pk}.")
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value == record.session_key
+
+
+def test_session_and_user_are_read_in_one_request(aws, member_client, dynamo_calls):
+    dynamo_calls.clear()
+    assert is_signed_in(member_client)
+    assert dynamo_calls[0] == "BatchGetItem"
+    assert "GetItem" not in dynamo_calls
+
+
+def test_deactivation_signs_the_user_out_at_the_next_request(aws, member, member_client):
+    from reservations.store.models import UserRecord
+
+    assert is_signed_in(member_client)
+    UserRecord(user_id=member.pk).update(actions=[UserRecord.is_active.set(False)])
+    assert not is_signed_in(member_client)
+
+
+def test_a_role_change_applies_at_the_next_request(aws, member, member_client):
+    from reservations.store.models import UserRecord
+
+    seen = []
+
+    def role_of_request_user():
+        r = member_client.get(SIGNED_IN_PAGE)
+        seen.append(r.wsgi_request.user.is_staff)
+
+    role_of_request_user()
+    UserRecord(user_id=member.pk).update(actions=[UserRecord.role.set("staff")])
+    role_of_request_user()
+    assert seen == [False, True]
+
+
+def test_a_key_naming_another_user_does_not_sign_in_as_them(aws, member, other_member, member_client):
+    """A row whose user_id does not match the key's prefix: the prefetched user is not trusted."""
+    key = member_client.cookies[settings.SESSION_COOKIE_NAME].value
+    record = row(key)
+    forged = f"{other_member.pk}.{key.split('.', 1)[1]}"
+    SessionRecord(session_key=forged, data=record.data, user_id=record.user_id, expires_at=record.expires_at).save()
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = forged
+    r = client.get(SIGNED_IN_PAGE)
+    assert r.wsgi_request.user.pk == member.pk  # the session says member; other_member's row is ignored
 
 
 def test_sign_in_records_the_user_on_the_row(client, aws, member):
@@ -264,7 +314,7 @@ def test_unchanged_session_is_not_written(client, aws, member, table_calls):
 
     assert first.status_code == second.status_code == 200
     assert b"Welcome" in first.content
-    assert ("GetItem", SessionRecord.Meta.table_name) in table_calls  # the session was read...
+    assert ("BatchGetItem", SessionRecord.Meta.table_name) in table_calls  # the session was read (with the user)...
     assert session_writes(table_calls) == []  # ...and never written
     assert settings.SESSION_COOKIE_NAME not in first.cookies
     assert settings.SESSION_COOKIE_NAME not in second.cookies

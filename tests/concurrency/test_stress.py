@@ -16,7 +16,6 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from pynamodb.connection import Connection
 
 from reservations import services
 from reservations.booking.errors import BookingError
@@ -53,8 +52,7 @@ def server_endpoint():
 @pytest.fixture
 def live_store(server_endpoint):
     """Point the process-wide connection at the server process (no moto mock is active here)."""
-    store_connection.reset()
-    store_connection._shared = Connection(region="eu-west-1", host=server_endpoint, max_pool_connections=64)
+    store_connection.use(store_connection.make_connection(host=server_endpoint, max_pool_connections=64))
     create_tables()
     yield
     store_connection.reset()  # the next test builds a fresh default connection
