@@ -19,7 +19,6 @@ XFrameOptionsMiddleware add HSTS, nosniff, Referrer-Policy and X-Frame-Options.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from collections.abc import Callable
@@ -29,35 +28,24 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
+from reservations.api.errors import problem
 from reservations.store.errors import is_unavailable
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 RETRY_AFTER_SECONDS = 5
-PROBLEM_JSON = "application/problem+json"
 
 
 def is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
 
-def problem_response(
-    *, status: int, title: str, detail: str, code: str, headers: dict[str, str] | None = None
-) -> HttpResponse:
-    """An RFC 9457 problem document. The API can use this for its own errors too."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "code": code}
-    return HttpResponse(json.dumps(body), status=status, content_type=PROBLEM_JSON, headers=headers)
-
-
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     if is_api(request):
-        return problem_response(
-            status=503,
-            title="Service unavailable",
-            detail="The booking store is busy or unreachable. Nothing was changed; try again shortly.",
-            code="unavailable",
+        return problem(
+            503, "unavailable", "The booking store is busy or unreachable. Nothing was changed; try again shortly.",
             headers=headers,
         )
     # A standalone template: rendering base.html would read the session and the user again.
@@ -85,9 +73,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if error is not None and is_unavailable(error):
         return unavailable_response(request)
     if is_api(request):
-        return problem_response(
-            status=500, title="Server error", detail="Something went wrong; nothing was changed.", code="server_error"
-        )
+        return problem(500, "server_error", "Something went wrong on our side. Please try again.")
     return HttpResponse(loader.render_to_string("500.html"), status=500)
 
 

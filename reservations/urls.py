@@ -12,5 +12,3 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
-
-handler500 = "reservations.web.errors.server_error"
