@@ -45,7 +45,9 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     if is_api(request):
         return problem(
-            503, "unavailable", "The booking store is busy or unreachable. Nothing was changed; try again shortly.",
+            503,
+            "unavailable",
+            "The booking store is busy or unreachable. Nothing was changed; try again shortly.",
             headers=headers,
         )
     # A standalone template: rendering base.html would read the session and the user again.
