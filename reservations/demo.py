@@ -144,7 +144,11 @@ DEMO_ITEMS: list[tuple[str, str, str, str, str, Policy]] = [
     ),
 ]
 
-DEMO_USERS = [("member@example.com", "Demo Member", "member"), ("staff@example.com", "Demo Staff", "staff")]
+DEMO_USERS = [
+    ("member@example.com", "Demo Member", "member"),
+    ("staff@example.com", "Demo Staff", "staff"),
+    ("admin@example.com", "Demo Admin", "admin"),
+]
 
 
 class NotLocal(Exception):

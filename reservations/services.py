@@ -18,7 +18,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactGetError, TransactWriteError
