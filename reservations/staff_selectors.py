@@ -14,6 +14,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from reservations import audit
 from reservations.booking import rules
 from reservations.booking.errors import BookingError
 from reservations.selectors import _decode_cursor, _encode_cursor
@@ -172,6 +173,14 @@ class Overdue:
     reservation: ReservationRecord
     late: timedelta
 
+    @property
+    def late_text(self) -> str:
+        minutes = int(self.late.total_seconds() // 60)
+        days, rest = divmod(minutes, 24 * 60)
+        hours, minutes = divmod(rest, 60)
+        parts = [f"{days} d"] if days else []
+        return " ".join([*parts, f"{hours} h {minutes:02d} min"])
+
 
 def overdue(*, now: datetime, limit: int = 500) -> list[Overdue]:
     """Checked out past their end, latest first: one Query of by_status_end (key: end ≤ now)."""
@@ -185,10 +194,18 @@ def overdue(*, now: datetime, limit: int = 500) -> list[Overdue]:
 
 
 @dataclass(frozen=True)
+class GridBooking:
+    reservation_id: str
+    who: str  # the member's email
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
 class GridCell:
     start: datetime
     end: datetime
-    bookings: list[rules.Interval]
+    bookings: list[GridBooking]
 
 
 @dataclass(frozen=True)
@@ -201,7 +218,6 @@ class GridRow:
 class Grid:
     columns: list[datetime]
     rows: list[GridRow]
-    users: dict[str, UserRecord]
     span: str  # "day" (hour columns) or "week" (day columns)
 
 
@@ -216,17 +232,25 @@ def grid(*, items: list[ItemRecord], day: date, span: str, tz: tzinfo) -> Grid:
         columns = [(first.astimezone(UTC) + timedelta(hours=i)).astimezone(tz) for i in range(25)]
         last = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
         columns = [c for c in columns if c < last] + [last]  # DST days have 23 or 25 hours
+    schedules = {item.item_id: sorted(schedule_of(item), key=lambda b: b.start) for item in items}
+    users = users_by_id(b.user_id for schedule in schedules.values() for b in schedule)
     rows = []
-    user_ids: set[str] = set()
     for item in items:
-        schedule = sorted(schedule_of(item), key=lambda b: b.start)
         cells = []
         for s, e in itertools.pairwise(columns):
-            found = [b for b in schedule if rules.overlaps(b.start, b.end, s, e)]
-            user_ids.update(b.user_id for b in found)
+            found = [
+                GridBooking(
+                    reservation_id=b.reservation_id,
+                    who=users[b.user_id].email if b.user_id in users else b.user_id,
+                    start=b.start,
+                    end=b.end,
+                )
+                for b in schedules[item.item_id]
+                if rules.overlaps(b.start, b.end, s, e)
+            ]
             cells.append(GridCell(start=s, end=e, bookings=found))
         rows.append(GridRow(item=item, cells=cells))
-    return Grid(columns=columns[:-1], rows=rows, users=users_by_id(user_ids), span=span)
+    return Grid(columns=columns[:-1], rows=rows, span=span)
 
 
 def items_in_category(category: str) -> list[ItemRecord]:
@@ -278,3 +302,19 @@ def _export_batch(batch: list[ReservationRecord]) -> Iterator[list[str]]:
             str(values[c] if c in values else (getattr(r, c) if getattr(r, c) is not None else ""))
             for c in EXPORT_COLUMNS
         ]
+
+
+# ---------------------------------------------------------------- audit trail
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    entry: audit.Entry
+    actor: str  # the actor's email, or "system"
+
+
+def audit_trail(entity: str) -> list[TrailRow]:
+    """An entity's trail, oldest first, with who did it: one Query and one BatchGetItem."""
+    entries = audit.trail(entity)
+    users = users_by_id(e.actor_id for e in entries if e.actor_id != audit.SYSTEM)
+    return [TrailRow(entry=e, actor=users[e.actor_id].email if e.actor_id in users else e.actor_id) for e in entries]

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("accounts/", include("reservations.accounts.urls")),
+    path("staff/", include("reservations.staff.urls")),
     path("", include("reservations.web.urls")),
 ]
 
