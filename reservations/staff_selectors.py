@@ -129,15 +129,15 @@ def bookings_desk(
         if f.user_id:
             same_user = R.user_id == f.user_id
             conditions = same_user if conditions is None else conditions & same_user
-        query = lambda m, k: R.by_item.query(  # noqa: E731
-            f.item_id, R.start.between(low, high), filter_condition=conditions, limit=limit, last_evaluated_key=k
+        query = lambda m, k, n: R.by_item.query(  # noqa: E731
+            f.item_id, R.start.between(low, high), filter_condition=conditions, limit=n, last_evaluated_key=k
         )
     elif f.user_id:
         conditions = R.start.between(low, high)
         if status:
             conditions = conditions & (R.status == status)
-        query = lambda m, k: R.by_user.query(  # noqa: E731
-            f.user_id, R.end >= low, filter_condition=conditions, limit=limit, last_evaluated_key=k
+        query = lambda m, k, n: R.by_user.query(  # noqa: E731
+            f.user_id, R.end >= low, filter_condition=conditions, limit=n, last_evaluated_key=k
         )
     elif status:
         if f.state in ("checked_out", "upcoming", "active"):
@@ -146,18 +146,18 @@ def bookings_desk(
             key = R.end <= to_store(now)
         else:
             key = R.end >= low
-        query = lambda m, k: R.by_status_end.query(  # noqa: E731
-            status, key, filter_condition=R.start.between(low, high), limit=limit, last_evaluated_key=k
+        query = lambda m, k, n: R.by_status_end.query(  # noqa: E731
+            status, key, filter_condition=R.start.between(low, high), limit=n, last_evaluated_key=k
         )
     else:
         months = _months(low, high)
-        query = lambda m, k: R.by_month.query(  # noqa: E731
-            m, R.start.between(low, high), limit=limit, last_evaluated_key=k
+        query = lambda m, k, n: R.by_month.query(  # noqa: E731
+            m, R.start.between(low, high), limit=n, last_evaluated_key=k
         )
     index, key = int(position["m"]), position["k"]
     rows: list[ReservationRecord] = []
     while index < len(months):
-        result = query(months[index], key)
+        result = query(months[index], key, limit - len(rows))
         rows.extend(r for r in result if not f.state or staff_state(r, now) == f.state)
         key = result.last_evaluated_key
         if key is None:
