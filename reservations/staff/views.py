@@ -228,11 +228,13 @@ def bookings(request: HttpRequest) -> HttpResponse:
 
 def _row(r: Any, now: Any, users: dict[str, Any]) -> dict[str, Any]:
     user = users.get(r.user_id)
+    state = staff_selectors.staff_state(r, now)
     return {
         "r": r,
         "start": from_store(r.start),
         "end": from_store(r.end),
-        "state": staff_selectors.staff_state(r, now),
+        "state": state,
+        "state_label": state.replace("_", " ").capitalize(),
         "member": user.email if user else r.user_id,
     }
 
