@@ -141,30 +141,30 @@ def bookings_desk(
         )
     elif status:
         if f.state in ("checked_out", "upcoming", "active"):
-            key = R.end > to_store(now)
+            end_key = R.end > to_store(now)
         elif f.state == "overdue":
-            key = R.end <= to_store(now)
+            end_key = R.end <= to_store(now)
         else:
-            key = R.end >= low
+            end_key = R.end >= low
         query = lambda m, k, n: R.by_status_end.query(  # noqa: E731
-            status, key, filter_condition=R.start.between(low, high), limit=n, last_evaluated_key=k
+            status, end_key, filter_condition=R.start.between(low, high), limit=n, last_evaluated_key=k
         )
     else:
         months = _months(low, high)
         query = lambda m, k, n: R.by_month.query(  # noqa: E731
             m, R.start.between(low, high), limit=n, last_evaluated_key=k
         )
-    index, key = int(position["m"]), position["k"]
+    index, last_key = int(position["m"]), position["k"]
     rows: list[ReservationRecord] = []
     while index < len(months):
-        result = query(months[index], key, limit - len(rows))
+        result = query(months[index], last_key, limit - len(rows))
         rows.extend(r for r in result if not f.state or staff_state(r, now) == f.state)
-        key = result.last_evaluated_key
-        if key is None:
-            index, key = index + 1, None
+        last_key = result.last_evaluated_key
+        if last_key is None:
+            index += 1
         if len(rows) >= limit:
             break
-    next_position = {"m": index, "k": key} if index < len(months) else None
+    next_position = {"m": index, "k": last_key} if index < len(months) else None
     return DeskPage(reservations=rows, next_cursor=_encode_cursor(next_position, viewer_id, view))
 
 

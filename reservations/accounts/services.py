@@ -114,7 +114,7 @@ SAVABLE = {"password": "password", "last_login": "last_login", "name": "name"}
 def user_save(user: User, *, update_fields: Iterable[str] | None) -> None:
     """Persist the fields Django changes itself (password, last login, name); never email or role here."""
     fields = set(update_fields) if update_fields is not None else set(SAVABLE)
-    actions = []
+    actions: list[Any] = []
     if "password" in fields:
         actions.append(UserRecord.password.set(user.password))
     if "last_login" in fields and user.last_login is not None:
@@ -155,7 +155,7 @@ def _admin_update(*, actor_id: str, user_id: str, action: str, changes: dict[str
         after=entry_after,
         reason=reason,
     )
-    actions = [getattr(UserRecord, name).set(value) for name, value in changes.items()]
+    actions: list[Any] = [getattr(UserRecord, name).set(value) for name, value in changes.items()]
     with TransactWrite(connection=connection()) as tx:
         tx.update(record, actions=actions, condition=UserRecord.user_id.exists())
         tx.save(entry, condition=audit.save_condition())
