@@ -186,3 +186,23 @@ def test_bookings_of_a_retired_item_can_still_be_closed(item, member, staff):
     assert info.value.code == "item_inactive"
     services.reservation_staff_cancel(actor_id=staff.pk, reservation_id=r.reservation_id, reason="item retired")
     assert reservation_row(r.reservation_id)["status"] == "cancelled"
+
+
+def test_audit_entries_cannot_be_overwritten(aws):
+    """Every audit write carries attribute_not_exists: an entry with an existing key is refused."""
+    from pynamodb.exceptions import TransactWriteError
+    from pynamodb.transactions import TransactWrite
+
+    from reservations import audit
+    from reservations.store.connection import shared_connection
+    from reservations.store.models import AuditRecord
+
+    first = audit.entry(entity="item#x", actor_id="a", action="item.created", after={"name": "A"})
+    forged = audit.entry(entity="item#x", actor_id="b", action="item.created", after={"name": "B"})
+    forged.at = first.at
+    with TransactWrite(connection=shared_connection()) as tx:
+        tx.save(first, condition=audit.save_condition())
+    with pytest.raises(TransactWriteError), TransactWrite(connection=shared_connection()) as tx:
+        tx.save(forged, condition=audit.save_condition())
+    [stored] = AuditRecord.query("item#x", consistent_read=True)
+    assert (stored.actor_id, stored.after) == ("a", '{"name": "A"}')
