@@ -441,7 +441,8 @@ def _required(reason: str) -> str:
 def reservation_check_out(
     *, actor_id: str, reservation_id: str, note: str = "", now: datetime | None = None
 ) -> ReservationRecord:
-    """Hand the item over: booked → checked_out. Any time before the booking's end."""
+    """Hand the item over: booked → checked_out, any time before the booking's end; before its
+    start only if no other booking holds the item in between (it is not ours to hand out yet)."""
     now = now or clock.now()
 
     def decide(
@@ -449,8 +450,15 @@ def reservation_check_out(
     ) -> list[rules.Interval]:
         if reservation.status != "booked":
             raise BookingError("not_booked", status=reservation.status.replace("_", " "))
-        if from_store(reservation.end) <= now:
+        start, end = _interval(reservation)
+        if end <= now:
             raise BookingError("already_ended")
+        if now < start:  # handing it over early: only if nobody else has it until the start
+            others = [b for b in schedule if b.reservation_id != reservation.reservation_id]
+            blocking = rules.clashes(others, now, start, buffer_minutes=0)
+            if blocking:
+                until = max(b.end for b in blocking).astimezone(clock.site_tz())
+                raise BookingError("still_booked", until=until.strftime("%a %d %b %H:%M"))
         reservation.status = "checked_out"
         reservation.checked_out_at = to_store(now)
         return schedule

@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "override_conflict": "The item is already booked for part of that time. An override may bend the booking rules, but never double-books.",
     "reason_required": "Give a reason: it is kept in the audit trail.",
     "not_booked": "Only a booking that has not been handed out can be cancelled or checked out (status: {status}).",
+    "still_booked": "Someone else has this item booked until {until}: it can be handed over after that.",
     "not_checked_out": "Only a booking that has been handed out can be checked in (status: {status}).",
     "edit_conflict": "Someone else changed this item while you were editing it. Your changes were not saved: reload the item, check their change and edit again.",
     "already_retired": "This item is already retired.",

@@ -206,3 +206,18 @@ def test_audit_entries_cannot_be_overwritten(aws):
         tx.save(forged, condition=audit.save_condition())
     [stored] = AuditRecord.query("item#x", consistent_read=True)
     assert (stored.actor_id, stored.after) == ("a", '{"name": "A"}')
+
+
+def test_early_check_out_only_when_nobody_else_holds_the_item(item, member, other_member, staff):
+    start, end = future_slot(hours=1)
+    first = book(item, other_member, start, end)
+    second = book(item, member, end + timedelta(hours=1), end + timedelta(hours=2))
+    before = (reservation_row(second.reservation_id), item_row(item.item_id))
+    with pytest.raises(BookingError) as info:
+        services.reservation_check_out(actor_id=staff.pk, reservation_id=second.reservation_id)
+    assert info.value.code == "still_booked"
+    assert (reservation_row(second.reservation_id), item_row(item.item_id)) == before
+    services.reservation_staff_cancel(actor_id=staff.pk, reservation_id=first.reservation_id, reason="no-show")
+    assert (
+        services.reservation_check_out(actor_id=staff.pk, reservation_id=second.reservation_id).status == "checked_out"
+    )
