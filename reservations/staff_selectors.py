@@ -51,9 +51,11 @@ def staff_state(r: ReservationRecord, now: datetime) -> str:
 # ---------------------------------------------------------------- catalogue
 
 
-def items_for_staff(*, retired: bool = False) -> list[ItemRecord]:
-    """Active (or retired) items by category and name: one Query of the catalogue index."""
-    return list(ItemRecord.catalogue.query(RETIRED_PK if retired else CATALOGUE_PK))
+def items_for_staff(*, retired: bool = False, category: str = "") -> list[ItemRecord]:
+    """Active (or retired) items by category and name, optionally of one category (the sort key
+    starts with it): one Query of the catalogue index."""
+    key = ItemRecord.sort_key.startswith(f"{category.casefold()}#") if category else None
+    return list(ItemRecord.catalogue.query(RETIRED_PK if retired else CATALOGUE_PK, key))
 
 
 def item_for_staff(item_id: str) -> ItemRecord:
@@ -251,12 +253,6 @@ def grid(*, items: list[ItemRecord], day: date, span: str, tz: tzinfo) -> Grid:
             cells.append(GridCell(start=s, end=e, bookings=found))
         rows.append(GridRow(item=item, cells=cells))
     return Grid(columns=columns[:-1], rows=rows, span=span)
-
-
-def items_in_category(category: str) -> list[ItemRecord]:
-    """Active items of one category: one Query of the catalogue index (sort key begins with it)."""
-    prefix = f"{category.casefold()}#"
-    return list(ItemRecord.catalogue.query(CATALOGUE_PK, ItemRecord.sort_key.startswith(prefix)))
 
 
 # ---------------------------------------------------------------- export

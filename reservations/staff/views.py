@@ -62,9 +62,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @staff_required
 def items(request: HttpRequest) -> HttpResponse:
     retired = request.GET.get("show") == "retired"
-    return render(
-        request, "staff/items.html", {"items": staff_selectors.items_for_staff(retired=retired), "retired": retired}
-    )
+    category = request.GET.get("category", "")[:200]
+    found = staff_selectors.items_for_staff(retired=retired, category=category)
+    return render(request, "staff/items.html", {"items": found, "retired": retired, "category": category})
 
 
 @require_http_methods(["GET", "POST"])

@@ -171,3 +171,11 @@ def test_import_refuses_unknown_columns(aws):
     preview = staff_services.import_preview("name,category,colour\nA,B,red\n")
     assert preview.errors == ["Unknown column: colour."]
     assert not preview.ok
+
+
+def test_items_by_category(staff_client):
+    make_item(name="Cam", category="Cameras")
+    make_item(name="Van", category="Vehicles")
+    r = staff_client.get("/staff/items/", {"category": "Vehicles"})
+    assert [i.name for i in r.context["items"]] == ["Van"]
+    assert [i.name for i in staff_client.get("/staff/items/").context["items"]] == ["Cam", "Van"]
