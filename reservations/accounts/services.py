@@ -156,9 +156,19 @@ def _admin_update(*, actor_id: str, user_id: str, action: str, changes: dict[str
         reason=reason,
     )
     actions: list[Any] = [getattr(UserRecord, name).set(value) for name, value in changes.items()]
-    with TransactWrite(connection=connection()) as tx:
-        tx.update(record, actions=actions, condition=UserRecord.user_id.exists())
-        tx.save(entry, condition=audit.save_condition())
+    # Conditioned on what was read, so the entry's "before" is true: two admins changing the same
+    # user at once → the second is refused, not silently applied over the first.
+    condition = (UserRecord.role == before["role"]) & (UserRecord.is_active == before["is_active"])
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.update(record, actions=actions, condition=condition)
+            tx.save(entry, condition=audit.save_condition())
+    except TransactWriteError as error:
+        if error.cause_response_code == "TransactionCanceledException":
+            raise UserError(
+                "conflict", "Someone else changed this user at the same moment. Please try again."
+            ) from None
+        raise
     return user_from_record(record)
 
 

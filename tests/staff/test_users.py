@@ -124,3 +124,22 @@ def test_roles_and_properties(aws, role):
     user = make_user(email=f"{role}@example.com", role=role)
     assert user.is_staff
     assert user.is_admin is (role == "admin")
+
+
+def test_concurrent_admin_change_is_refused_not_overwritten(aws, admin, monkeypatch):
+
+    target = make_user(email="t@example.com")
+    original = UserRecord.get
+
+    def read_then_someone_else_changes(*args, **kwargs):
+        record = original(*args, **kwargs)
+        UserRecord(user_id=target.pk).update(actions=[UserRecord.role.set("staff")])
+        return record
+
+    monkeypatch.setattr(UserRecord, "get", read_then_someone_else_changes)
+    with pytest.raises(accounts.UserError) as info:
+        accounts.user_set_role(actor_id=admin.pk, user_id=target.pk, role="admin")
+    monkeypatch.undo()
+    assert info.value.code == "conflict"
+    assert UserRecord.get(target.pk, consistent_read=True).role == "staff"
+    assert [a for a, _ in trail(f"user#{target.pk}")] == ["user.created"]
