@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import user_views, views
 
 app_name = "staff"
 urlpatterns = [
@@ -20,10 +20,10 @@ urlpatterns = [
     path("overdue/", views.overdue, name="overdue"),
     path("grid/", views.grid, name="grid"),
     path("export/", views.export, name="export"),
-    path("users/", views.users, name="users"),
-    path("users/<str:user_id>/", views.user_detail, name="user"),
-    path("users/<str:user_id>/role/", views.user_action, {"action": "role"}, name="user_role"),
-    path("users/<str:user_id>/deactivate/", views.user_action, {"action": "deactivate"}, name="user_deactivate"),
-    path("users/<str:user_id>/reactivate/", views.user_action, {"action": "reactivate"}, name="user_reactivate"),
-    path("users/<str:user_id>/set-password-link/", views.user_action, {"action": "link"}, name="user_link"),
+    path("users/", user_views.users, name="users"),
+    path("users/<str:user_id>/", user_views.user_detail, name="user"),
+    path("users/<str:user_id>/role/", user_views.user_action, {"action": "role"}, name="user_role"),
+    path("users/<str:user_id>/deactivate/", user_views.user_action, {"action": "deactivate"}, name="user_deactivate"),
+    path("users/<str:user_id>/reactivate/", user_views.user_action, {"action": "reactivate"}, name="user_reactivate"),
+    path("users/<str:user_id>/set-password-link/", user_views.user_action, {"action": "link"}, name="user_link"),
 ]
