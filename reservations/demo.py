@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from django.conf import settings
-from pynamodb.exceptions import PutError
 
 from reservations.accounts.services import UserError, user_by_email, user_create
+from reservations.booking.errors import BookingError
 from reservations.booking.policy import Policy
 from reservations.services import item_create
 
@@ -144,7 +144,11 @@ DEMO_ITEMS: list[tuple[str, str, str, str, str, Policy]] = [
     ),
 ]
 
-DEMO_USERS = [("member@example.com", "Demo Member", "member"), ("staff@example.com", "Demo Staff", "staff")]
+DEMO_USERS = [
+    ("member@example.com", "Demo Member", "member"),
+    ("staff@example.com", "Demo Staff", "staff"),
+    ("admin@example.com", "Demo Admin", "admin"),
+]
 
 
 class NotLocal(Exception):
@@ -168,7 +172,7 @@ def load_demo(*, password: str) -> list[str]:
                 item_id=item_id, name=name, category=category, location=location, description=description, policy=policy
             )
             created.append(name)
-        except PutError:
+        except BookingError:
             pass  # already there
     for email, name, role in DEMO_USERS:
         if user_by_email(email) is None:

@@ -84,6 +84,7 @@ def main() -> int:
                 "\n  Demo accounts (password from DEMO_PASSWORD):\n"
                 f"    member@example.com / {password}\n"
                 f"    staff@example.com  / {password}\n"
+                f"    admin@example.com  / {password}\n"
                 f"  Local DynamoDB: {env['DYNAMODB_ENDPOINT_URL']} (data kept in {DATA_DIR.name}/)\n"
                 f"  Site: http://127.0.0.1:{port}/   (Ctrl-C stops everything)\n",
                 flush=True,

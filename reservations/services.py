@@ -5,6 +5,11 @@ item's `version`, conditioned on the version read before the rules were checked.
 writer got there first, the transaction fails as a whole (nothing partial stays); we re-read
 and re-check once, then refuse with a conflict. That is what makes double booking impossible
 even across Lambda instances: the database, not Python, arbitrates.
+
+Every change also writes its audit entry (reservations.audit) in that same transaction, so
+there is no change without its entry. Staff actions (check out, check in, cancel with a reason,
+override) go through the same transaction helper and the same version condition as members'
+bookings: an override skips the item's policy, never the overlap check.
 """
 
 from __future__ import annotations
@@ -13,18 +18,26 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactGetError, TransactWriteError
 from pynamodb.transactions import TransactGet, TransactWrite
 
-from reservations import clock
+from reservations import audit, clock
 from reservations.booking import rules
 from reservations.booking.errors import BookingError
 from reservations.booking.policy import Policy
 from reservations.store.connection import shared_connection as connection
 from reservations.store.convert import POLICY_FIELDS, entries_of, policy_of, schedule_of
 from reservations.store.errors import is_busy_cancellation
-from reservations.store.models import CATALOGUE_PK, ItemRecord, ReservationRecord
+from reservations.store.models import (
+    CATALOGUE_PK,
+    RETIRED_PK,
+    AuditRecord,
+    ItemRecord,
+    ReservationRecord,
+    month_of,
+)
 from reservations.store.timefmt import from_store, to_store
 
 ACTIVE_STATUSES = ("booked", "checked_out")
@@ -66,7 +79,24 @@ def _retry_or_raise(error: TransactWriteError, attempt: int) -> None:
 # ---------------------------------------------------------------- items
 
 
-def item_create(
+def item_sort_key(*, category: str, name: str, item_id: str) -> str:
+    return f"{category.casefold()}#{name.casefold()}#{item_id}"
+
+
+def item_snapshot(item: ItemRecord) -> dict[str, Any]:
+    """What an audit entry records of an item (not its schedule: bookings have their own trail)."""
+    out: dict[str, Any] = {
+        "name": item.name,
+        "category": item.category,
+        "location": item.location,
+        "description": item.description,
+        "active": bool(item.active),
+    }
+    out.update({f: int(getattr(item, f)) for f in POLICY_FIELDS})
+    return out
+
+
+def new_item_record(
     *,
     name: str,
     category: str,
@@ -76,6 +106,7 @@ def item_create(
     active: bool = True,
     item_id: str | None = None,
 ) -> ItemRecord:
+    """An item record ready to save (not saved): item_create and the CSV import both build them here."""
     policy = policy or Policy()
     item = ItemRecord(
         item_id=item_id or new_id(),
@@ -87,24 +118,107 @@ def item_create(
         created_at=to_store(clock.now()),
         schedule=[],
         version=0,
+        edit_version=0,
         **{f: getattr(policy, f) for f in POLICY_FIELDS},
     )
-    if active:
-        item.catalogue_pk = CATALOGUE_PK
-        item.sort_key = f"{item.category.casefold()}#{item.name.casefold()}#{item.item_id}"
-    item.save(condition=ItemRecord.item_id.does_not_exist())
+    item.catalogue_pk = CATALOGUE_PK if active else RETIRED_PK
+    item.sort_key = item_sort_key(category=item.category, name=item.name, item_id=item.item_id)
+    return item
+
+
+def item_create(
+    *,
+    name: str,
+    category: str,
+    description: str = "",
+    location: str = "",
+    policy: Policy | None = None,
+    active: bool = True,
+    item_id: str | None = None,
+    actor_id: str | None = None,
+) -> ItemRecord:
+    """Create an item and its "item.created" audit entry in one transaction."""
+    item = new_item_record(
+        name=name,
+        category=category,
+        description=description,
+        location=location,
+        policy=policy,
+        active=active,
+        item_id=item_id,
+    )
+    entry = audit.entry(
+        entity=audit.entity("item", item.item_id), actor_id=actor_id, action="item.created", after=item_snapshot(item)
+    )
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(item, condition=ItemRecord.item_id.does_not_exist())
+            tx.save(entry, condition=audit.save_condition())
+    except TransactWriteError as error:
+        if _lost_race(error):
+            raise BookingError("exists") from None
+        raise
     return item
 
 
 # ---------------------------------------------------------------- bookings
 
 
+def reservation_snapshot(reservation: ReservationRecord) -> dict[str, Any]:
+    """What an audit entry records of a booking."""
+    return {
+        "status": reservation.status,
+        "start": reservation.start,
+        "end": reservation.end,
+        "user_id": reservation.user_id,
+        "prolong_count": int(reservation.prolong_count),
+        "cancel_reason": reservation.cancel_reason,
+    }
+
+
+def _reservation_entry(
+    reservation: ReservationRecord,
+    *,
+    actor_id: str | None,
+    action: str,
+    before: dict[str, Any] | None,
+    reason: str = "",
+    now: datetime,
+) -> AuditRecord:
+    after = reservation_snapshot(reservation)
+    if before is not None:
+        before, after = audit.changed(before, after)
+    return audit.entry(
+        entity=audit.entity("reservation", reservation.reservation_id),
+        actor_id=actor_id,
+        action=action,
+        before=before,
+        after=after,
+        reason=reason,
+        now=now,
+    )
+
+
 def reservation_create(
-    *, user_id: str, item_id: str, start: datetime, end: datetime, now: datetime | None = None
+    *,
+    user_id: str,
+    item_id: str,
+    start: datetime,
+    end: datetime,
+    now: datetime | None = None,
+    actor_id: str | None = None,
+    override_reason: str = "",
 ) -> ReservationRecord:
-    """Book [start, end) of an item for a user, or raise BookingError having written nothing."""
+    """Book [start, end) of an item for a user, or raise BookingError having written nothing.
+
+    actor_id: who books (staff booking on a member's behalf); defaults to the user.
+    override_reason: staff only (the caller checks the role). Non-empty skips the item's policy
+    (rules.check_override) but never the overlap check or the version condition.
+    """
     now = now or clock.now()
     tz = clock.site_tz()
+    override_reason = override_reason.strip()
+    actor = actor_id or user_id
     for attempt in range(ATTEMPTS):
         try:
             item = ItemRecord.get(item_id, consistent_read=True)
@@ -113,7 +227,10 @@ def reservation_create(
         if not item.active:
             raise BookingError("item_inactive")
         schedule = schedule_of(item)
-        rules.check_booking(policy=policy_of(item), start=start, end=end, now=now, tz=tz, schedule=schedule)
+        if override_reason:
+            rules.check_override(start=start, end=end, now=now, schedule=schedule)
+        else:
+            rules.check_booking(policy=policy_of(item), start=start, end=end, now=now, tz=tz, schedule=schedule)
         reservation = ReservationRecord(
             reservation_id=f"{item.item_id}.{new_id(8)}",
             item_id=item.item_id,
@@ -127,6 +244,8 @@ def reservation_create(
             version=1,
             created_at=to_store(now),
             updated_at=to_store(now),
+            start_month=month_of(to_store(start)),
+            created_by=actor if actor != user_id else None,
         )
         new_schedule = rules.prune(
             [
@@ -135,8 +254,16 @@ def reservation_create(
             ],
             now,
         )
+        entry = _reservation_entry(
+            reservation,
+            actor_id=actor,
+            action="reservation.overridden" if override_reason else "reservation.created",
+            before=None,
+            reason=override_reason,
+            now=now,
+        )
         try:
-            _write_schedule_change(item, new_schedule, reservation, is_new=True)
+            _write_schedule_change(item, new_schedule, reservation, is_new=True, audit_entry=entry)
             return reservation
         except TransactWriteError as error:
             _retry_or_raise(error, attempt)
@@ -150,8 +277,17 @@ def _write_schedule_change(
     *,
     is_new: bool,
     reservation_version: int | None = None,
+    audit_entry: AuditRecord | None = None,
+    require_active: bool = True,
 ) -> None:
-    """One transaction: the reservation and the item's schedule, or neither."""
+    """One transaction: the reservation, the item's schedule and the audit entry, or none of them.
+
+    require_active=False lets changes that only shrink a schedule (cancel, check in, check out)
+    through on a retired item: retiring keeps its bookings, and they must still be closable.
+    """
+    condition = ItemRecord.version == item.version
+    if require_active:
+        condition = condition & (ItemRecord.active == True)  # noqa: E712
     with TransactWrite(connection=connection()) as tx:
         if is_new:
             tx.save(reservation, condition=ReservationRecord.reservation_id.does_not_exist())
@@ -160,8 +296,10 @@ def _write_schedule_change(
         tx.update(
             item,
             actions=[ItemRecord.schedule.set(entries_of(new_schedule)), ItemRecord.version.add(1)],
-            condition=(ItemRecord.version == item.version) & (ItemRecord.active == True),  # noqa: E712
+            condition=condition,
         )
+        if audit_entry is not None:
+            tx.save(audit_entry, condition=audit.save_condition())
 
 
 @dataclass(frozen=True)
@@ -185,29 +323,52 @@ def reservation_with_item(*, reservation_id: str, user_id: str | None) -> Reserv
     return ReservationWithItem(reservation, item)
 
 
-def _change_own_booking(
+def _change_booking(
     *,
-    user_id: str,
+    user_id: str | None,
     reservation_id: str,
     now: datetime,
     expected_version: int | None = None,
     decide: Callable[[ReservationRecord, ItemRecord, list[rules.Interval]], list[rules.Interval]],
+    actor_id: str | None,
+    action: str | Callable[[ReservationRecord], str],
+    reason: str = "",
+    require_active: bool = True,
+    check_status: bool = True,
 ) -> ReservationRecord:
-    """Read both records, let `decide` check the rules and mutate the reservation, then commit."""
+    """Read both records, let `decide` check the rules and mutate the reservation, then commit.
+
+    user_id: the owner (member actions; others' bookings are "not found"), or None for staff.
+    """
     for attempt in range(ATTEMPTS):
         both = reservation_with_item(reservation_id=reservation_id, user_id=user_id)
         reservation, item = both.reservation, both.item
         read_version = int(reservation.version)
         if expected_version is not None and read_version != expected_version:
             raise BookingError("precondition_failed")  # the caller saw an older version (If-Match)
-        if reservation.status not in ACTIVE_STATUSES:
+        if check_status and reservation.status not in ACTIVE_STATUSES:
             raise BookingError("not_active")
+        before = reservation_snapshot(reservation)
         new_schedule = decide(reservation, item, schedule_of(item))
         reservation.version = read_version + 1
         reservation.updated_at = to_store(now)
+        entry = _reservation_entry(
+            reservation,
+            actor_id=actor_id or user_id,
+            action=action(reservation) if callable(action) else action,
+            before=before,
+            reason=reason,
+            now=now,
+        )
         try:
             _write_schedule_change(
-                item, rules.prune(new_schedule, now), reservation, is_new=False, reservation_version=read_version
+                item,
+                rules.prune(new_schedule, now),
+                reservation,
+                is_new=False,
+                reservation_version=read_version,
+                audit_entry=entry,
+                require_active=require_active,
             )
             return reservation
         except TransactWriteError as error:
@@ -246,8 +407,14 @@ def reservation_prolong(
         reservation.prolong_count = int(reservation.prolong_count) + 1
         return _replace(schedule, reservation)
 
-    return _change_own_booking(
-        user_id=user_id, reservation_id=reservation_id, now=now, decide=decide, expected_version=expected_version
+    return _change_booking(
+        user_id=user_id,
+        reservation_id=reservation_id,
+        now=now,
+        expected_version=expected_version,
+        decide=decide,
+        actor_id=user_id,
+        action="reservation.prolonged",
     )
 
 
@@ -271,8 +438,159 @@ def reservation_cancel(
         reservation.end = to_store(now)
         return _replace(schedule, reservation)
 
-    return _change_own_booking(
-        user_id=user_id, reservation_id=reservation_id, now=now, decide=decide, expected_version=expected_version
+    return _change_booking(
+        user_id=user_id,
+        reservation_id=reservation_id,
+        now=now,
+        expected_version=expected_version,
+        decide=decide,
+        actor_id=user_id,
+        action=lambda r: "reservation.cancelled" if r.status == "cancelled" else "reservation.returned",
+        require_active=False,
+    )
+
+
+# ---------------------------------------------------------------- staff actions on bookings
+# The caller (a staff page or API endpoint) checks the role; these take the actor for the trail.
+
+
+def _required(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise BookingError("reason_required")
+    return reason
+
+
+def reservation_check_out(
+    *, actor_id: str, reservation_id: str, note: str = "", now: datetime | None = None
+) -> ReservationRecord:
+    """Hand the item over: booked → checked_out, any time before the booking's end; before its
+    start only if no other booking holds the item in between (it is not ours to hand out yet)."""
+    now = now or clock.now()
+
+    def decide(
+        reservation: ReservationRecord, item: ItemRecord, schedule: list[rules.Interval]
+    ) -> list[rules.Interval]:
+        if reservation.status != "booked":
+            raise BookingError("not_booked", status=reservation.status.replace("_", " "))
+        start, end = _interval(reservation)
+        if end <= now:
+            raise BookingError("already_ended")
+        if now < start:  # handing it over early: only if nobody else has it until the start
+            others = [b for b in schedule if b.reservation_id != reservation.reservation_id]
+            blocking = rules.clashes(others, now, start, buffer_minutes=0)
+            if blocking:
+                until = max(b.end for b in blocking).astimezone(clock.site_tz())
+                raise BookingError("still_booked", until=until.strftime("%a %d %b %H:%M"))
+        reservation.status = "checked_out"
+        reservation.checked_out_at = to_store(now)
+        return schedule
+
+    return _change_booking(
+        user_id=None,
+        reservation_id=reservation_id,
+        now=now,
+        decide=decide,
+        actor_id=actor_id,
+        action="reservation.checked_out",
+        reason=note,
+        require_active=False,
+        check_status=False,
+    )
+
+
+def reservation_check_in(
+    *, actor_id: str, reservation_id: str, note: str = "", now: datetime | None = None
+) -> ReservationRecord:
+    """Take the item back: checked_out → returned. Early: the rest of the time is freed. Late
+    (overdue): the booking keeps its end, and returned_at says how late it came back."""
+    now = now or clock.now()
+
+    def decide(
+        reservation: ReservationRecord, item: ItemRecord, schedule: list[rules.Interval]
+    ) -> list[rules.Interval]:
+        if reservation.status != "checked_out":
+            raise BookingError("not_checked_out", status=reservation.status.replace("_", " "))
+        start, end = _interval(reservation)
+        reservation.status = "returned"
+        reservation.returned_at = to_store(now)
+        if now <= start:  # handed out early and back before its time even began
+            return [b for b in schedule if b.reservation_id != reservation.reservation_id]
+        if now < end:
+            reservation.end = to_store(now)
+            return _replace(schedule, reservation)
+        return schedule
+
+    return _change_booking(
+        user_id=None,
+        reservation_id=reservation_id,
+        now=now,
+        decide=decide,
+        actor_id=actor_id,
+        action="reservation.checked_in",
+        reason=note,
+        require_active=False,
+        check_status=False,
+    )
+
+
+def reservation_staff_cancel(
+    *, actor_id: str, reservation_id: str, reason: str, now: datetime | None = None
+) -> ReservationRecord:
+    """Cancel any booking not yet handed out, with a reason the member sees on their booking."""
+    now = now or clock.now()
+    reason = _required(reason)
+
+    def decide(
+        reservation: ReservationRecord, item: ItemRecord, schedule: list[rules.Interval]
+    ) -> list[rules.Interval]:
+        if reservation.status != "booked":
+            raise BookingError("not_booked", status=reservation.status.replace("_", " "))
+        reservation.status = "cancelled"
+        reservation.cancelled_at = to_store(now)
+        reservation.cancel_reason = reason
+        return [b for b in schedule if b.reservation_id != reservation.reservation_id]
+
+    return _change_booking(
+        user_id=None,
+        reservation_id=reservation_id,
+        now=now,
+        decide=decide,
+        actor_id=actor_id,
+        action="reservation.cancelled",
+        reason=reason,
+        require_active=False,
+        check_status=False,
+    )
+
+
+def reservation_override(
+    *, actor_id: str, reservation_id: str, start: datetime, end: datetime, reason: str, now: datetime | None = None
+) -> ReservationRecord:
+    """Move or prolong an active booking beyond the item's policy. A reason is required; the
+    overlap check and the version condition stay (rules.check_override)."""
+    now = now or clock.now()
+    reason = _required(reason)
+
+    def decide(
+        reservation: ReservationRecord, item: ItemRecord, schedule: list[rules.Interval]
+    ) -> list[rules.Interval]:
+        rules.check_override(
+            start=start, end=end, now=now, schedule=schedule, reservation_id=reservation.reservation_id
+        )
+        reservation.start = to_store(start)
+        reservation.end = to_store(end)
+        reservation.start_month = month_of(reservation.start)
+        return _replace(schedule, reservation)
+
+    return _change_booking(
+        user_id=None,
+        reservation_id=reservation_id,
+        now=now,
+        decide=decide,
+        actor_id=actor_id,
+        action="reservation.overridden",
+        reason=reason,
     )
 
 

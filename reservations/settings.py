@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "reservations.accounts",
     "reservations.web",
+    "reservations.staff",
     "reservations",
 ]
 
@@ -107,6 +108,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Set-password links (new users created by an admin) stop working after this long, or once used.
+PASSWORD_RESET_TIMEOUT = int(env("SET_PASSWORD_LINK_SECONDS", str(3 * 24 * 3600)))
 
 SESSION_ENGINE = "reservations.accounts.session_store"
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))

@@ -7,6 +7,7 @@ handler500 = "reservations.middleware.server_error"
 urlpatterns = [
     path("", include("reservations.api.urls")),
     path("accounts/", include("reservations.accounts.urls")),
+    path("staff/", include("reservations.staff.urls")),
     path("", include("reservations.web.urls")),
 ]
 

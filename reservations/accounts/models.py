@@ -12,7 +12,8 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 
-ROLES = ("member", "staff")
+ROLES = ("member", "staff", "admin")  # admin: staff who also manage users and roles
+STAFF_ROLES = ("staff", "admin")
 
 
 class User(AbstractBaseUser):
@@ -32,7 +33,11 @@ class User(AbstractBaseUser):
 
     @property
     def is_staff(self) -> bool:
-        return self.role == "staff"
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
     @property
     def is_superuser(self) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from .forms import SignInForm
+from .services import user_for_set_password
 
 
 @never_cache
@@ -53,3 +54,18 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your password is changed.")
         return redirect("web:catalogue")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@never_cache
+@csrf_protect
+def set_password(request: HttpRequest, user_id: str, token: str) -> HttpResponse:
+    """The one-time link an admin hands a new user. Used, expired or for an inactive user: refused."""
+    user = user_for_set_password(user_id=user_id, token=token)
+    if user is None:
+        return render(request, "accounts/set_password.html", {"invalid": True}, status=400)
+    form = SetPasswordForm(user, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        form.save()  # changes the password hash, so this link stops working
+        messages.success(request, "Your password is set. Please sign in.")
+        return redirect("accounts:sign_in")
+    return render(request, "accounts/set_password.html", {"form": form, "invalid": False})

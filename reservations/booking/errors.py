@@ -24,6 +24,18 @@ MESSAGES: dict[str, str] = {
     "nonexistent_time": "That local time does not exist (the clocks change then).",
     "invalid": "The request is not valid.",
     "precondition_failed": "This booking has changed since you last read it. Read it again, then retry.",
+    # Staff actions
+    "exists": "An item with this id already exists.",
+    "override_conflict": "The item is already booked for part of that time. An override may bend the booking rules, but never double-books.",
+    "reason_required": "Give a reason: it is kept in the audit trail.",
+    "not_booked": "Only a booking that has not been handed out can be cancelled or checked out (status: {status}).",
+    "still_booked": "Someone else has this item booked until {until}: it can be handed over after that.",
+    "not_checked_out": "Only a booking that has been handed out can be checked in (status: {status}).",
+    "edit_conflict": "Someone else changed this item while you were editing it. Your changes were not saved: reload the item, check their change and edit again.",
+    "already_retired": "This item is already retired.",
+    "import_invalid": "Nothing was imported: {count} row{s} {have} errors. Fix them and upload the file again.",
+    "import_too_large": "Nothing was imported: an import can hold at most {limit} items at once (this file has {count}). Split the file.",
+    "import_empty": "The file has no items.",
 }
 
 

@@ -213,3 +213,21 @@ def prune(schedule: Iterable[Interval], now: datetime) -> list[Interval]:
     """Drop bookings that ended more than a day ago: they can no longer clash with anything."""
     horizon = now - timedelta(days=1)
     return sorted((b for b in schedule if b.end > horizon), key=lambda b: b.start)
+
+
+def check_override(
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    schedule: Sequence[Interval],
+    reservation_id: str = "",
+) -> None:
+    """A staff override: the item's policy (grid, length, notice, horizon, buffer) is skipped, but a
+    booking must still end in the future and never overlap another active booking."""
+    if end <= start:
+        raise BookingError("end_before_start")
+    if end <= now:
+        raise BookingError("in_past")
+    if clashes(schedule, start, end, buffer_minutes=0, ignore_id=reservation_id):
+        raise BookingError("override_conflict")

@@ -6,9 +6,12 @@ Access patterns (every request path is a GetItem, Query, BatchGetItem or transac
 |----------------------------------------------|---------------------------------|--------------------------------------------|
 | user by id (every signed-in request)         | users                           | user_id                                    |
 | user by email (sign-in, create user)         | user-emails → users             | email (lower-case) → user_id               |
+| all users by email (admin user list)         | users, GSI directory            | directory_pk = "USER", email               |
 | session by key                               | sessions                        | session_key (TTL expires_at)               |
+| a user's sessions (deactivation ends them)   | sessions, GSI by_user (keys)    | user_id (anonymous sessions have none)     |
 | failed sign-ins per account / per address    | throttles                       | key = "signin:account:<sha256>" / "signin:address:<ip>" (TTL) |
 | active items, optionally one category        | items, GSI catalogue            | catalogue_pk = "ACTIVE", sort_key begins_with "<category>#" |
+| retired items (staff catalogue)              | items, GSI catalogue            | catalogue_pk = "RETIRED", sort_key         |
 | item by id, with its schedule                | items                           | item_id (strongly consistent for writes)   |
 | an item's active bookings (availability)     | items.schedule (denormalised)   | written in the same transaction as the booking |
 | an item's bookings in a time range (staff)   | reservations, GSI by_item       | item_id, start                             |
@@ -18,6 +21,8 @@ Access patterns (every request path is a GetItem, Query, BatchGetItem or transac
 | API token by bearer value                    | api-tokens                      | token_hash = sha256(token) (TTL)           |
 | my API tokens                                | api-tokens, GSI by_user         | user_id, created_at                        |
 | an idempotent API request                    | idempotency                     | key = "<user_id>:<Idempotency-Key>" (TTL 24 h) |
+| all bookings in a date range (desk, export)  | reservations, GSI by_month      | start_month = "YYYY-MM" (UTC), start       |
+| audit entries per entity, oldest first       | audit                           | entity = "item#<id>" / "reservation#<id>" / "user#<id>" / "import#<id>", at |
 
 Why the schedule lives on the item: the catalogue must answer "is it free?" for every item
 in a fixed number of requests, and the no-double-booking rule needs one record per item whose
@@ -28,6 +33,21 @@ schedule (1 request per MB of catalogue), and one GetItem gives an item page its
 
 "My bookings" is keyed by end rather than start: "current" (not yet ended) is then a key
 condition, end > now, that reads only the user's future rows however long their history.
+
+Retiring an item moves it from the "ACTIVE" to the "RETIRED" partition of the catalogue index
+(same sort key): members only ever query "ACTIVE", and staff list retired items with one Query
+instead of a Scan. Items created before this had no catalogue_pk when inactive; they are
+invisible to both queries until edited.
+
+"All bookings in a date range" has no natural partition key. `by_month` partitions by the UTC
+month of the start: a staff range query reads the months it spans, in order, one Query each
+(paged with a signed cursor). A month is a small, bounded partition for a site of this size
+(a few thousand bookings a month at most); per-day partitions would cost one Query per day of
+the range instead. Reservations written before start_month existed are not in it.
+
+Audit entries are written in the same TransactWriteItems as the change they describe, with
+attribute_not_exists on their key, so there is never a change without its entry, and the app
+has no code path that updates or deletes one.
 
 Times are ISO 8601 UTC strings ("2026-11-28T09:30:00Z"), so they sort as text.
 """
@@ -47,12 +67,14 @@ from pynamodb.attributes import (
     UnicodeAttribute,
 )
 from pynamodb.connection.table import TableConnection
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from .connection import CONNECT_TIMEOUT_SECONDS, MAX_ATTEMPTS, READ_TIMEOUT_SECONDS, shared_connection
 
 CATALOGUE_PK = "ACTIVE"
+RETIRED_PK = "RETIRED"
+DIRECTORY_PK = "USER"
 _attach_lock = threading.Lock()
 
 
@@ -86,6 +108,17 @@ class BaseModel(Model):
         return table
 
 
+class DirectoryIndex(GlobalSecondaryIndex["UserRecord"]):
+    """Every user, by email, for the admins' user list (one partition: users are few)."""
+
+    class Meta:
+        index_name = "directory"
+        projection = AllProjection()
+
+    directory_pk = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute(range_key=True)
+
+
 class UserRecord(BaseModel):
     class Meta(BaseMeta):
         table_name = table_name("users")
@@ -94,10 +127,13 @@ class UserRecord(BaseModel):
     email = UnicodeAttribute()
     name = UnicodeAttribute(default="")
     password = UnicodeAttribute()
-    role = UnicodeAttribute(default="member")  # member | staff
+    role = UnicodeAttribute(default="member")  # member | staff | admin
     is_active = BooleanAttribute(default=True)
     created_at = UnicodeAttribute()
     last_login = UnicodeAttribute(null=True)
+    directory_pk = UnicodeAttribute(null=True)
+
+    directory = DirectoryIndex()
 
 
 class UserEmail(BaseModel):
@@ -165,6 +201,9 @@ class ItemRecord(BaseModel):
     # The schedule: active bookings, and its version, bumped by every change of the schedule.
     schedule = ListAttribute(of=ScheduleEntry, default=list)
     version = NumberAttribute(default=0)
+    # Bumped by staff edits only (optimistic locking of the edit form), never by bookings:
+    # see staff_services.item_update for why this is not `version`.
+    edit_version = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
 
     catalogue = CatalogueIndex()
@@ -197,6 +236,15 @@ class ByStatusEndIndex(GlobalSecondaryIndex["ReservationRecord"]):
     end = UnicodeAttribute(range_key=True)
 
 
+class ByMonthIndex(GlobalSecondaryIndex["ReservationRecord"]):
+    class Meta:
+        index_name = "by_month"
+        projection = AllProjection()
+
+    start_month = UnicodeAttribute(hash_key=True)
+    start = UnicodeAttribute(range_key=True)
+
+
 class ReservationRecord(BaseModel):
     class Meta(BaseMeta):
         table_name = table_name("reservations")
@@ -214,10 +262,28 @@ class ReservationRecord(BaseModel):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     cancelled_at = UnicodeAttribute(null=True)
+    start_month = UnicodeAttribute(null=True)  # "YYYY-MM" of start (UTC), for by_month
+    created_by = UnicodeAttribute(null=True)  # the staff member who booked on someone's behalf
+    cancel_reason = UnicodeAttribute(null=True)  # given by staff; the member sees it
+    checked_out_at = UnicodeAttribute(null=True)
+    returned_at = UnicodeAttribute(null=True)
 
     by_user = ByUserIndex()
     by_item = ByItemIndex()
     by_status_end = ByStatusEndIndex()
+    by_month = ByMonthIndex()
+
+
+def month_of(start: str) -> str:
+    return start[:7]
+
+
+class SessionsByUserIndex(GlobalSecondaryIndex["SessionRecord"]):
+    class Meta:
+        index_name = "by_user"
+        projection = KeysOnlyProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
 
 
 class SessionRecord(BaseModel):
@@ -228,6 +294,8 @@ class SessionRecord(BaseModel):
     data = UnicodeAttribute()
     user_id = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()
+
+    by_user = SessionsByUserIndex()
 
 
 class ThrottleRecord(BaseModel):
@@ -280,6 +348,21 @@ class IdempotencyRecord(BaseModel):
     expires_at = TTLAttribute()
 
 
+class AuditRecord(BaseModel):
+    """One state change: who, when, what, before and after, why. Written once, never changed."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("audit")
+
+    entity = UnicodeAttribute(hash_key=True)  # "item#<id>", "reservation#<id>", "user#<id>", "import#<id>"
+    at = UnicodeAttribute(range_key=True)  # "<ISO time with microseconds>Z#<random>": sorts by time
+    actor_id = UnicodeAttribute()  # a user id, or "system"
+    action = UnicodeAttribute()  # e.g. "reservation.checked_out"
+    before = UnicodeAttribute(default="{}")  # JSON
+    after = UnicodeAttribute(default="{}")  # JSON
+    reason = UnicodeAttribute(default="")
+
+
 ALL_MODELS: list[type[Model]] = [
     UserRecord,
     UserEmail,
@@ -289,4 +372,5 @@ ALL_MODELS: list[type[Model]] = [
     ThrottleRecord,
     ApiTokenRecord,
     IdempotencyRecord,
+    AuditRecord,
 ]

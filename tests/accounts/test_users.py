@@ -61,8 +61,8 @@ def test_a_store_failure_is_not_reported_as_email_taken(aws, monkeypatch):
     assert email_rows() == []
 
 
-@pytest.mark.parametrize("role", ["admin", "Staff", "", "superuser"])
-def test_role_must_be_member_or_staff(aws, role):
+@pytest.mark.parametrize("role", ["Admin", "Staff", "", "superuser"])
+def test_role_must_be_member_staff_or_admin(aws, role):
     with pytest.raises(UserError) as refused:
         user_create(email="who@example.com", password=PASSWORD, role=role)
 

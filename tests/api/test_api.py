@@ -582,3 +582,14 @@ def test_openapi_document_is_valid_and_the_docs_page_is_linked(member_client, aw
     assert 'href="/api/docs"' in page.content.decode()
     docs = Client().get("/api/docs")
     assert docs.status_code == 200 and "POST /api/v1/reservations" in docs.content.decode()
+
+
+def test_deactivation_revokes_api_tokens_at_once(api, member, aws):
+    from reservations.accounts.services import user_deactivate
+    from tests.factories import make_user
+
+    admin = make_user(email="admin@example.com", role="admin")
+    assert api.get("/api/v1/reservations").status_code == 200
+    user_deactivate(actor_id=admin.pk, user_id=member.pk, reason="left")
+    assert api.get("/api/v1/reservations").status_code == 401
+    assert list(ApiTokenRecord.by_user.query(member.pk)) == []

@@ -18,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("email")
         parser.add_argument("--name", default="")
         parser.add_argument("--staff", action="store_true", help="give the user the staff role")
+        parser.add_argument(
+            "--admin", action="store_true", help="give the user the admin role (staff who manage users)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if sys.stdin.isatty():
@@ -37,7 +40,7 @@ class Command(BaseCommand):
                 email=options["email"],
                 password=password,
                 name=options["name"],
-                role="staff" if options["staff"] else "member",
+                role="admin" if options["admin"] else "staff" if options["staff"] else "member",
             )
         except UserError as error:
             raise CommandError(error.message) from None

@@ -1,0 +1,93 @@
+"""The audit trail: one immutable entry per state change, written with the change itself.
+
+Why in the same transaction: an entry written after the change could be lost (a timeout, a
+crashed Lambda) and leave a change nobody can account for; one written before could describe
+a change that then failed. So services add `entry(...)` to the TransactWriteItems that makes
+the change, conditioned on its key not existing. Nothing in the app updates or deletes an entry.
+
+Entities are "item#<id>", "reservation#<id>", "user#<id>" and "import#<id>"; the range key
+starts with the time (microseconds) so one Query returns an entity's trail in order.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from reservations import clock
+from reservations.store.models import AuditRecord
+
+SYSTEM = "system"  # the actor of changes made by commands and the demo loader
+
+
+def entity(kind: str, entity_id: str) -> str:
+    return f"{kind}#{entity_id}"
+
+
+def entry(
+    *,
+    entity: str,
+    actor_id: str | None,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> AuditRecord:
+    moment = (now or clock.now()).astimezone(UTC)
+    return AuditRecord(
+        entity=entity,
+        at=f"{moment.strftime('%Y-%m-%dT%H:%M:%S.%f')}Z#{secrets.token_hex(4)}",
+        actor_id=actor_id or SYSTEM,
+        action=action,
+        before=json.dumps(before or {}, sort_keys=True, default=str),
+        after=json.dumps(after or {}, sort_keys=True, default=str),
+        reason=reason.strip(),
+    )
+
+
+def save_condition() -> Any:
+    """The condition every audit write carries: a new key, never an overwrite."""
+    return AuditRecord.entity.does_not_exist()
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that differ, so an entry reads as "what changed"."""
+    keys = [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    actor_id: str
+    action: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    reason: str
+
+    @property
+    def fields(self) -> list[tuple[str, Any, Any]]:
+        keys = sorted(set(self.before) | set(self.after))
+        return [(k, self.before.get(k), self.after.get(k)) for k in keys]
+
+
+def trail(entity: str, *, limit: int = 200) -> list[Entry]:
+    """An entity's entries, oldest first: one Query."""
+    return list(_entries(AuditRecord.query(entity, scan_index_forward=True, limit=limit, consistent_read=True)))
+
+
+def _entries(records: Iterable[AuditRecord]) -> Iterable[Entry]:
+    for r in records:
+        yield Entry(
+            at=datetime.fromisoformat(r.at.split("#", 1)[0]),
+            actor_id=r.actor_id,
+            action=r.action,
+            before=json.loads(r.before or "{}"),
+            after=json.loads(r.after or "{}"),
+            reason=r.reason or "",
+        )

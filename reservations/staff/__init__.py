@@ -1,0 +1,1 @@
+"""Staff pages: the catalogue, the bookings desk, users (admins) and the audit trail, under /staff/."""
