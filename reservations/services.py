@@ -29,7 +29,7 @@ from reservations.booking.errors import BookingError
 from reservations.booking.policy import Policy
 from reservations.store.connection import shared_connection as connection
 from reservations.store.convert import POLICY_FIELDS, entries_of, policy_of, schedule_of
-from reservations.store.errors import is_busy_cancellation
+from reservations.store.errors import is_busy_cancellation, is_condition_failure
 from reservations.store.models import (
     CATALOGUE_PK,
     RETIRED_PK,
@@ -155,7 +155,7 @@ def item_create(
             tx.save(item, condition=ItemRecord.item_id.does_not_exist())
             tx.save(entry, condition=audit.save_condition())
     except TransactWriteError as error:
-        if _lost_race(error):
+        if is_condition_failure(error):
             raise BookingError("exists") from None
         raise
     return item

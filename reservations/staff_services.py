@@ -25,9 +25,10 @@ from pynamodb.transactions import TransactWrite
 from reservations import audit, clock
 from reservations.booking.errors import BookingError
 from reservations.booking.policy import Policy
-from reservations.services import _lost_race, item_snapshot, item_sort_key, new_id, new_item_record
+from reservations.services import item_snapshot, item_sort_key, new_id, new_item_record
 from reservations.store.connection import shared_connection as connection
 from reservations.store.convert import POLICY_FIELDS
+from reservations.store.errors import is_condition_failure
 from reservations.store.models import RETIRED_PK, ItemRecord
 
 MAX_TEXT = 200
@@ -124,7 +125,7 @@ def _commit(item: ItemRecord, actions: list[Any], condition: Any, entry: Any, co
             tx.update(item, actions=actions, condition=condition)
             tx.save(entry, condition=audit.save_condition())
     except TransactWriteError as error:
-        if _lost_race(error):
+        if is_condition_failure(error):
             raise BookingError(conflict) from None
         raise
 

@@ -72,3 +72,8 @@ def is_unavailable(error: BaseException) -> bool:
             if code == "TransactionCanceledException" and is_busy_cancellation(e):
                 return True
     return False
+
+
+def is_condition_failure(error: BaseException) -> bool:
+    """A transaction cancelled because one of our conditions failed (someone else wrote first)."""
+    return "ConditionalCheckFailed" in cancellation_codes(error)
