@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from reservations.accounts.services import UserError
 from reservations.booking.errors import BookingError
 
 TITLES = {
@@ -34,8 +35,22 @@ DOMAIN = {
     "not_active": (409, "conflict"),
     "already_ended": (409, "conflict"),
     "precondition_failed": (412, "precondition_failed"),
+    # staff actions
+    "exists": (409, "conflict"),
+    "override_conflict": (409, "conflict"),
+    "not_booked": (409, "conflict"),
+    "not_checked_out": (409, "conflict"),
+    "still_booked": (409, "conflict"),
+    "edit_conflict": (409, "conflict"),
+    "already_retired": (409, "conflict"),
 }
-FIELD_ERRORS = {"end_before_start": "end", "prolong_not_later": "end", "invalid": "non_field_errors"}
+FIELD_ERRORS = {
+    "end_before_start": "end",
+    "prolong_not_later": "end",
+    "reason_required": "reason",
+    "invalid": "non_field_errors",
+}
+USER_ERRORS = {"not_found": 404, "email_taken": 409, "conflict": 409, "not_self": 403}
 
 
 class ApiError(Exception):
@@ -76,6 +91,13 @@ def from_booking_error(error: BookingError) -> ApiError:
         return ApiError(status, code, error.message)
     field = FIELD_ERRORS.get(error.code, "non_field_errors")
     return ApiError(422, "invalid", error.message, errors={field: [error.message]})
+
+
+def from_user_error(error: UserError) -> ApiError:
+    status = USER_ERRORS.get(error.code, 422)
+    code = {404: "not_found", 409: "conflict", 403: "forbidden"}.get(status, "invalid")
+    extra = {"errors": {"non_field_errors": [error.message]}} if code == "invalid" else {}
+    return ApiError(status, code, error.message, **extra)
 
 
 def invalid(errors: dict[str, list[str]], status: int = 422) -> ApiError:

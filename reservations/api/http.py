@@ -19,13 +19,13 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from reservations.accounts.models import User
-from reservations.accounts.services import user_by_id
+from reservations.accounts.services import UserError, user_by_id
 from reservations.accounts.tokens import token_verify
 from reservations.booking.errors import BookingError
 from reservations.store.models import ApiTokenRecord
 
 from . import idempotency
-from .errors import ApiError, from_booking_error, problem
+from .errors import ApiError, from_booking_error, from_user_error, problem
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 MAX_BODY = 64 * 1024
@@ -71,9 +71,17 @@ def _default(value: Any) -> Any:
 
 
 def route(
-    handlers: dict[str, Handler], *, public: frozenset[str] = frozenset(), idempotent: frozenset[str] = frozenset()
+    handlers: dict[str, Handler],
+    *,
+    public: frozenset[str] = frozenset(),
+    idempotent: frozenset[str] = frozenset(),
+    role: str = "",
 ) -> Callable[..., HttpResponse]:
-    """A view answering `handlers`' methods; every method needs a caller except those in `public`."""
+    """A view answering `handlers`' methods; every method needs a caller except those in `public`.
+
+    role: "staff" or "admin" — checked on the server for every call (401 without a caller, 403
+    for a caller without the role).
+    """
     allowed = ", ".join(sorted(handlers))
 
     @csrf_exempt  # bearer tokens need no CSRF; session callers are checked in _authenticate
@@ -83,6 +91,8 @@ def route(
             if handler is None:
                 raise _method_not_allowed(allowed)
             caller = None if request.method in public else _authenticate(request)
+            if role and caller is not None and not _has_role(caller.user, role):
+                raise ApiError(403, "forbidden", f"This needs the {role} role.")
             body = _json_body(request)
         except ApiError as error:
             return error.response()
@@ -92,6 +102,8 @@ def route(
                 return handler(request, caller, body, **kwargs).response()
             except BookingError as error:
                 return from_booking_error(error).response()
+            except UserError as error:
+                return from_user_error(error).response()
             except ApiError as error:
                 return error.response()
 
@@ -109,6 +121,10 @@ def _method_not_allowed(allowed: str) -> ApiError:
     error = ApiError(405, "method_not_allowed", f"Allowed: {allowed}.")
     error.headers["Allow"] = allowed
     return error
+
+
+def _has_role(user: User, role: str) -> bool:
+    return bool(user.is_admin) if role == "admin" else bool(user.is_staff)
 
 
 def _unauthenticated(detail: str) -> ApiError:

@@ -125,6 +125,7 @@ SCHEMAS: dict[str, Any] = {
             "status": {"type": "string", "enum": ["booked", "checked_out", "returned", "cancelled"]},
             "prolong_count": {"type": "integer"},
             "created_at": DATETIME,
+            "cancel_reason": {"type": ["string", "null"], "description": "Why staff cancelled it, if they did."},
         }
     ),
     "ReservationList": obj(
@@ -142,6 +143,166 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "Empty": obj({}, required=[]),
+    # staff
+    "PolicyInput": obj(
+        {
+            k: {"type": "integer"}
+            for k in (
+                "slot_minutes",
+                "min_duration_minutes",
+                "max_duration_minutes",
+                "min_notice_minutes",
+                "max_ahead_days",
+                "max_prolongations",
+                "buffer_minutes",
+            )
+        },
+        required=[],
+    ),
+    "StaffItemRequest": obj(
+        {
+            "name": {"type": "string", "minLength": 1, "maxLength": 200},
+            "category": {"type": "string", "minLength": 1, "maxLength": 200},
+            "description": {"type": "string", "maxLength": 2000},
+            "location": {"type": "string", "maxLength": 200},
+            "policy": ref("PolicyInput"),
+        },
+        required=["name", "category"],
+    ),
+    "StaffItemUpdate": obj(
+        {
+            "edit_version": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "From the item as read; a stale one is refused.",
+            },
+            "name": {"type": "string", "minLength": 1, "maxLength": 200},
+            "category": {"type": "string", "minLength": 1, "maxLength": 200},
+            "description": {"type": "string", "maxLength": 2000},
+            "location": {"type": "string", "maxLength": 200},
+            "policy": ref("PolicyInput"),
+            "reason": {"type": "string", "maxLength": 500},
+        },
+        required=["edit_version", "name", "category"],
+    ),
+    "StaffItem": obj(
+        {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "category": {"type": "string"},
+            "location": {"type": "string"},
+            "policy": ref("Policy"),
+            "active": {"type": "boolean"},
+            "edit_version": {"type": "integer"},
+        }
+    ),
+    "StaffItemList": obj(
+        {
+            "items": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "category": {"type": "string"},
+                        "location": {"type": "string"},
+                        "active": {"type": "boolean"},
+                    }
+                ),
+            }
+        }
+    ),
+    "StaffReservation": obj(
+        {
+            "id": {"type": "string"},
+            "item_id": {"type": "string"},
+            "item_name": {"type": "string"},
+            "start": DATETIME,
+            "end": DATETIME,
+            "status": {"type": "string", "enum": ["booked", "checked_out", "returned", "cancelled"]},
+            "prolong_count": {"type": "integer"},
+            "created_at": DATETIME,
+            "user_id": {"type": "string"},
+            "state": {"type": "string"},
+            "cancel_reason": {"type": ["string", "null"]},
+        }
+    ),
+    "StaffReservationList": obj(
+        {
+            "reservations": {"type": "array", "items": ref("StaffReservation")},
+            "next_cursor": {"type": ["string", "null"]},
+        }
+    ),
+    "OverdueList": obj(
+        {
+            "overdue": {
+                "type": "array",
+                "items": {"allOf": [ref("StaffReservation")], "properties": {"late_minutes": {"type": "integer"}}},
+            }
+        }
+    ),
+    "OnBehalfRequest": obj(
+        {
+            "item_id": {"type": "string", "minLength": 1, "maxLength": 200},
+            "user_id": {"type": "string", "minLength": 1, "maxLength": 200},
+            "start": DATETIME,
+            "end": DATETIME,
+            "override_reason": {"type": "string", "maxLength": 500, "description": "Set to book beyond the policy."},
+        },
+        required=["item_id", "user_id", "start", "end"],
+    ),
+    "OverrideRequest": obj(
+        {"start": DATETIME, "end": DATETIME, "reason": {"type": "string", "minLength": 1, "maxLength": 500}}
+    ),
+    "NoteRequest": obj({"note": {"type": "string", "maxLength": 500}}, required=[]),
+    "ReasonRequest": obj({"reason": {"type": "string", "maxLength": 500}}, required=[]),
+    "AuditTrail": obj(
+        {
+            "entries": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "at": DATETIME,
+                        "actor_id": {"type": "string"},
+                        "action": {"type": "string"},
+                        "before": {"type": "object"},
+                        "after": {"type": "object"},
+                        "reason": {"type": "string"},
+                    }
+                ),
+            }
+        }
+    ),
+    "User": obj(
+        {
+            "id": {"type": "string"},
+            "email": {"type": "string"},
+            "name": {"type": "string"},
+            "role": {"type": "string", "enum": ["member", "staff", "admin"]},
+            "is_active": {"type": "boolean"},
+        }
+    ),
+    "UserList": obj({"users": {"type": "array", "items": ref("User")}}),
+    "UserCreate": obj(
+        {
+            "email": {"type": "string", "format": "email", "maxLength": 254},
+            "name": {"type": "string", "maxLength": 200},
+            "role": {"type": "string", "enum": ["member", "staff", "admin"]},
+        },
+        required=["email", "role"],
+    ),
+    "NewUser": obj(
+        {
+            "id": {"type": "string"},
+            "email": {"type": "string"},
+            "name": {"type": "string"},
+            "role": {"type": "string"},
+            "is_active": {"type": "boolean"},
+            "set_password_url": {"type": "string", "description": "One-time link; share it with the user."},
+        }
+    ),
+    "RoleRequest": obj({"role": {"type": "string", "enum": ["member", "staff", "admin"]}}),
 }
 
 
@@ -215,6 +376,12 @@ def op(
 
 @cache
 def document() -> dict[str, Any]:
+    doc = _member_document()
+    doc["paths"].update(staff_paths())
+    return doc
+
+
+def _member_document() -> dict[str, Any]:
     reservation_change = {
         "200": ok("Reservation", headers=ETAG),
         "404": problem("not_found: no such booking of yours"),
@@ -375,6 +542,200 @@ def document() -> dict[str, Any]:
                     "description": "A signed-in browser; unsafe methods need X-CSRFToken.",
                 },
             },
+        },
+    }
+
+
+def staff_paths() -> dict[str, Any]:
+    """Staff (and, for users, admin) routes: 403 for members, 401 without a caller."""
+    forbidden = {"403": problem("forbidden: needs the staff role (users: the admin role)")}
+    conflict = problem("conflict: state does not allow it, an overlap, or someone else changed it first")
+    changed = {
+        "200": ok("StaffReservation"),
+        "404": problem("not_found"),
+        "409": conflict,
+        "422": problem("invalid or idempotency_mismatch"),
+        **forbidden,
+    }
+    user_change = {
+        "200": ok("User"),
+        "404": problem("not_found"),
+        "409": conflict,
+        "422": problem("invalid"),
+        **forbidden,
+    }
+    user_id = param("user_id", "path", {"type": "string"})
+    item_id = ITEM_ID
+    return {
+        "/api/v1/staff/items": {
+            "get": op(
+                "All items, active or retired",
+                {"200": ok("StaffItemList"), **forbidden},
+                tag="staff",
+                params=[
+                    param("retired", "query", {"type": "boolean"}),
+                    param("category", "query", {"type": "string", "maxLength": 200}),
+                ],
+            ),
+            "post": op(
+                "Create an item",
+                {
+                    "201": ok("StaffItem", "Created", headers=LOCATION),
+                    "409": conflict,
+                    "422": problem("invalid"),
+                    **forbidden,
+                },
+                tag="staff",
+                request="StaffItemRequest",
+            ),
+        },
+        "/api/v1/staff/items/{item_id}": {
+            "get": op(
+                "An item, with its edit_version",
+                {"200": ok("StaffItem"), "404": problem("not_found"), **forbidden},
+                tag="staff",
+                params=[item_id],
+            ),
+            "post": op(
+                "Edit an item (refused when someone else edited it since edit_version)",
+                {
+                    "200": ok("StaffItem"),
+                    "404": problem("not_found"),
+                    "409": conflict,
+                    "422": problem("invalid"),
+                    **forbidden,
+                },
+                tag="staff",
+                params=[item_id],
+                request="StaffItemUpdate",
+            ),
+        },
+        "/api/v1/staff/items/{item_id}/retire": {
+            "post": op(
+                "Retire an item (hidden from members; history stays)",
+                {
+                    "200": ok("StaffItem"),
+                    "404": problem("not_found"),
+                    "409": conflict,
+                    "422": problem("invalid"),
+                    **forbidden,
+                },
+                tag="staff",
+                params=[item_id],
+                request="ReasonRequest",
+            ),
+        },
+        "/api/v1/staff/reservations": {
+            "get": op(
+                "The bookings desk: filter by item, member, state and dates",
+                {"200": ok("StaffReservationList"), **forbidden},
+                tag="staff",
+                params=[
+                    param("item_id", "query", {"type": "string", "maxLength": 200}),
+                    param("user_id", "query", {"type": "string", "maxLength": 200}),
+                    param(
+                        "state",
+                        "query",
+                        {
+                            "type": "string",
+                            "enum": ["upcoming", "active", "checked_out", "overdue", "returned", "cancelled"],
+                        },
+                    ),
+                    param("date_from", "query", {"type": "string", "format": "date"}),
+                    param("date_to", "query", {"type": "string", "format": "date"}),
+                    LIMIT,
+                    CURSOR,
+                ],
+            ),
+            "post": op(
+                "Book on behalf of a member (override_reason: beyond the policy, never overlapping)",
+                {
+                    "201": ok("StaffReservation", "Booked", headers={**ETAG, **LOCATION}),
+                    "404": problem("not_found"),
+                    "409": conflict,
+                    "422": problem("invalid, policy_violation or idempotency_mismatch"),
+                    **forbidden,
+                },
+                tag="staff",
+                params=[IDEMPOTENCY],
+                request="OnBehalfRequest",
+            ),
+        },
+        "/api/v1/staff/overdue": {
+            "get": op(
+                "Checked out past their end, with how late", {"200": ok("OverdueList"), **forbidden}, tag="staff"
+            ),
+        },
+        "/api/v1/staff/reservations/{reservation_id}": {
+            "get": op(
+                "Any booking",
+                {"200": ok("StaffReservation", headers=ETAG), "404": problem("not_found"), **forbidden},
+                tag="staff",
+                params=[RESERVATION_ID],
+            ),
+        },
+        "/api/v1/staff/reservations/{reservation_id}/check-out": {
+            "post": op(
+                "Hand the item over", changed, tag="staff", params=[RESERVATION_ID, IDEMPOTENCY], request="NoteRequest"
+            ),
+        },
+        "/api/v1/staff/reservations/{reservation_id}/check-in": {
+            "post": op(
+                "Take the item back", changed, tag="staff", params=[RESERVATION_ID, IDEMPOTENCY], request="NoteRequest"
+            ),
+        },
+        "/api/v1/staff/reservations/{reservation_id}/cancel": {
+            "post": op(
+                "Cancel with a reason the member sees",
+                changed,
+                tag="staff",
+                params=[RESERVATION_ID, IDEMPOTENCY],
+                request="ReasonRequest",
+            ),
+        },
+        "/api/v1/staff/reservations/{reservation_id}/override": {
+            "post": op(
+                "Move or prolong beyond the policy (reason required; never overlapping)",
+                changed,
+                tag="staff",
+                params=[RESERVATION_ID, IDEMPOTENCY],
+                request="OverrideRequest",
+            ),
+        },
+        "/api/v1/staff/audit/{kind}/{entity_id}": {
+            "get": op(
+                "The audit trail of an item, booking, user or import",
+                {"200": ok("AuditTrail"), "404": problem("not_found"), **forbidden},
+                tag="staff",
+                params=[
+                    param("kind", "path", {"type": "string", "enum": ["item", "reservation", "user", "import"]}),
+                    param("entity_id", "path", {"type": "string"}),
+                ],
+            ),
+        },
+        "/api/v1/staff/users": {
+            "get": op("Every user (admins)", {"200": ok("UserList"), **forbidden}, tag="staff"),
+            "post": op(
+                "Create a user; answers a one-time set-password link (admins)",
+                {"201": ok("NewUser", "Created"), "409": conflict, "422": problem("invalid"), **forbidden},
+                tag="staff",
+                request="UserCreate",
+            ),
+        },
+        "/api/v1/staff/users/{user_id}/role": {
+            "post": op("Change a role (admins)", user_change, tag="staff", params=[user_id], request="RoleRequest"),
+        },
+        "/api/v1/staff/users/{user_id}/deactivate": {
+            "post": op(
+                "Deactivate: ends sessions and revokes tokens at once (admins)",
+                user_change,
+                tag="staff",
+                params=[user_id],
+                request="ReasonRequest",
+            ),
+        },
+        "/api/v1/staff/users/{user_id}/reactivate": {
+            "post": op("Reactivate (admins)", user_change, tag="staff", params=[user_id], request="ReasonRequest"),
         },
     }
 

@@ -54,6 +54,7 @@ def reservation(r: ReservationRecord) -> dict[str, Any]:
         "status": r.status,
         "prolong_count": int(r.prolong_count),
         "created_at": from_store(r.created_at),
+        "cancel_reason": r.cancel_reason or None,
     }
 
 

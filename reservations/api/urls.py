@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import staff, views
 from .http import not_found_view
 
 app_name = "api"
@@ -21,5 +21,22 @@ urlpatterns = [
     ),
     path("api/v1/reservations/<str:reservation_id>/prolong", views.reservation_prolong, name="reservation_prolong"),
     path("api/v1/reservations/<str:reservation_id>/cancel", views.reservation_cancel, name="reservation_cancel"),
+    path("api/v1/staff/items", staff.items, name="staff_items"),
+    path("api/v1/staff/items/<str:item_id>", staff.item, name="staff_item"),
+    path("api/v1/staff/items/<str:item_id>/retire", staff.item_retire, name="staff_item_retire"),
+    path("api/v1/staff/reservations", staff.reservations, name="staff_reservations"),
+    path("api/v1/staff/overdue", staff.overdue_list, name="staff_overdue"),
+    path("api/v1/staff/reservations/<str:reservation_id>", staff.reservation, name="staff_reservation"),
+    path(
+        "api/v1/staff/reservations/<str:reservation_id>/check-out", staff.reservation_check_out, name="staff_check_out"
+    ),
+    path("api/v1/staff/reservations/<str:reservation_id>/check-in", staff.reservation_check_in, name="staff_check_in"),
+    path("api/v1/staff/reservations/<str:reservation_id>/cancel", staff.reservation_cancel, name="staff_cancel"),
+    path("api/v1/staff/reservations/<str:reservation_id>/override", staff.reservation_override, name="staff_override"),
+    path("api/v1/staff/audit/<str:kind>/<str:entity_id>", staff.audit_trail, name="staff_audit"),
+    path("api/v1/staff/users", staff.users, name="staff_users"),
+    path("api/v1/staff/users/<str:user_id>/role", staff.user_role, name="staff_user_role"),
+    path("api/v1/staff/users/<str:user_id>/deactivate", staff.user_deactivate, name="staff_user_deactivate"),
+    path("api/v1/staff/users/<str:user_id>/reactivate", staff.user_reactivate, name="staff_user_reactivate"),
     re_path(r"^api(?:/.*)?$", not_found_view),
 ]
