@@ -17,7 +17,7 @@ from datetime import datetime
 from pynamodb.exceptions import DoesNotExist, TransactGetError, TransactWriteError
 from pynamodb.transactions import TransactGet, TransactWrite
 
-from reservations import clock
+from reservations import clock, notifications
 from reservations.booking import rules
 from reservations.booking.errors import BookingError
 from reservations.booking.policy import Policy
@@ -120,12 +120,14 @@ def reservation_create(
         )
         try:
             _write_schedule_change(item, new_schedule, reservation, is_new=True)
-            return reservation
         except TransactWriteError as error:
             if not _lost_race(error):
                 raise
             if attempt == ATTEMPTS - 1:
                 raise BookingError("race_lost") from None
+            continue
+        notifications.send("booked", reservation)  # after the commit; never raises
+        return reservation
     raise AssertionError("unreachable")
 
 
@@ -171,14 +173,17 @@ def reservation_with_item(*, reservation_id: str, user_id: str | None) -> Reserv
     return ReservationWithItem(reservation, item)
 
 
-def _change_own_booking(
+def _change_booking(
     *,
-    user_id: str,
+    user_id: str | None,
     reservation_id: str,
     now: datetime,
     decide: Callable[[ReservationRecord, ItemRecord, list[rules.Interval]], list[rules.Interval]],
 ) -> ReservationRecord:
-    """Read both records, let `decide` check the rules and mutate the reservation, then commit."""
+    """Read both records, let `decide` check the rules and mutate the reservation, then commit.
+
+    user_id: the member who owns the booking, or None for the system (jobs, staff).
+    """
     for attempt in range(ATTEMPTS):
         both = reservation_with_item(reservation_id=reservation_id, user_id=user_id)
         reservation, item = both.reservation, both.item
@@ -199,6 +204,11 @@ def _change_own_booking(
             if attempt == ATTEMPTS - 1:
                 raise BookingError("race_lost") from None
     raise AssertionError("unreachable")
+
+
+def _with_email(kind: str, reservation: ReservationRecord) -> ReservationRecord:
+    notifications.send(kind, reservation)  # after the commit; a failed email is logged, never raised
+    return reservation
 
 
 def reservation_prolong(
@@ -227,7 +237,8 @@ def reservation_prolong(
         reservation.prolong_count = int(reservation.prolong_count) + 1
         return _replace(schedule, reservation)
 
-    return _change_own_booking(user_id=user_id, reservation_id=reservation_id, now=now, decide=decide)
+    changed = _change_booking(user_id=user_id, reservation_id=reservation_id, now=now, decide=decide)
+    return _with_email("prolonged", changed)
 
 
 def reservation_cancel(*, user_id: str, reservation_id: str, now: datetime | None = None) -> ReservationRecord:
@@ -248,7 +259,33 @@ def reservation_cancel(*, user_id: str, reservation_id: str, now: datetime | Non
         reservation.end = to_store(now)
         return _replace(schedule, reservation)
 
-    return _change_own_booking(user_id=user_id, reservation_id=reservation_id, now=now, decide=decide)
+    changed = _change_booking(user_id=user_id, reservation_id=reservation_id, now=now, decide=decide)
+    return _with_email(changed.status, changed)  # "cancelled" or "returned"
+
+
+def reservation_release_no_show(*, reservation_id: str, now: datetime | None = None) -> ReservationRecord:
+    """Release a booking nobody checked out in time (see rules.is_no_show): it becomes `cancelled`
+    with cancel_reason "no_show" and leaves the item's schedule, so others can book the time.
+
+    Cancelled, not a new status: every reader already treats cancelled as "not active", and the
+    reason keeps the difference for staff. Raises BookingError("not_active") when it is no longer
+    a no-show (checked out, cancelled or released meanwhile): running twice changes nothing twice.
+    """
+    now = now or clock.now()
+
+    def decide(
+        reservation: ReservationRecord, item: ItemRecord, schedule: list[rules.Interval]
+    ) -> list[rules.Interval]:
+        start, _ = _interval(reservation)
+        if not rules.is_no_show(policy=policy_of(item), start=start, status=reservation.status, now=now):
+            raise BookingError("not_active")
+        reservation.status = "cancelled"
+        reservation.cancelled_at = to_store(now)
+        reservation.cancel_reason = "no_show"
+        return [b for b in schedule if b.reservation_id != reservation.reservation_id]
+
+    changed = _change_booking(user_id=None, reservation_id=reservation_id, now=now, decide=decide)
+    return _with_email("released", changed)
 
 
 def _interval(reservation: ReservationRecord) -> tuple[datetime, datetime]:

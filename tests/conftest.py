@@ -34,3 +34,15 @@ def dynamo_calls(monkeypatch):
 
     monkeypatch.setattr(Connection, "_make_api_call", counting)
     return calls
+
+
+@pytest.fixture(autouse=True)
+def _script_prefix_reset():
+    """Django's WSGIHandler sets the (thread-local) script prefix per request, the test Client
+    does not: after a Lambda test with a stage ("/dev/"), reverse() in the next test on the same
+    worker would keep the stage. Reset it around every test."""
+    from django.urls import set_script_prefix
+
+    set_script_prefix("/")
+    yield
+    set_script_prefix("/")

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.hashers import make_password
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from reservations import clock
@@ -35,6 +36,7 @@ def user_from_record(record: UserRecord) -> User:
         name=record.name,
         role=record.role,
         is_active=record.is_active,
+        send_reminders=record.send_reminders is not False,  # absent: on
         password=record.password,
         last_login=from_store(record.last_login) if record.last_login else None,
     )
@@ -90,7 +92,7 @@ SAVABLE = {"password": "password", "last_login": "last_login", "name": "name"}
 def user_save(user: User, *, update_fields: Iterable[str] | None) -> None:
     """Persist the fields Django changes itself (password, last login, name); never email or role here."""
     fields = set(update_fields) if update_fields is not None else set(SAVABLE)
-    actions = []
+    actions: list[Action] = []
     if "password" in fields:
         actions.append(UserRecord.password.set(user.password))
     if "last_login" in fields and user.last_login is not None:
@@ -99,3 +101,9 @@ def user_save(user: User, *, update_fields: Iterable[str] | None) -> None:
         actions.append(UserRecord.name.set(user.name))
     if actions:
         UserRecord(user_id=user.pk).update(actions=actions, condition=UserRecord.user_id.exists())
+
+
+def user_set_reminders(*, user_id: str, send_reminders: bool) -> None:
+    """The member's choice on the profile page: reminder emails before a booking ends, or none."""
+    action: Action = UserRecord.send_reminders.set(send_reminders)
+    UserRecord(user_id=user_id).update(actions=[action], condition=UserRecord.user_id.exists())

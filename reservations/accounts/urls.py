@@ -7,4 +7,5 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("password/", views.password_change, name="password_change"),
+    path("profile/", views.profile, name="profile"),
 ]

@@ -11,7 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
-from .forms import SignInForm
+from .forms import ProfileForm, SignInForm
+from .services import user_set_reminders
 
 
 @never_cache
@@ -53,3 +54,15 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your password is changed.")
         return redirect("web:catalogue")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+@never_cache
+def profile(request: HttpRequest) -> HttpResponse:
+    initial = {"send_reminders": getattr(request.user, "send_reminders", True)}
+    form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        user_set_reminders(user_id=str(request.user.pk), send_reminders=form.cleaned_data["send_reminders"])
+        messages.success(request, "Your profile is saved.")
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})

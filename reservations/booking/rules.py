@@ -204,3 +204,12 @@ def prune(schedule: Iterable[Interval], now: datetime) -> list[Interval]:
     """Drop bookings that ended more than a day ago: they can no longer clash with anything."""
     horizon = now - timedelta(days=1)
     return sorted((b for b in schedule if b.end > horizon), key=lambda b: b.start)
+
+
+def is_no_show(*, policy: Policy, start: datetime, status: str, now: datetime) -> bool:
+    """A booking nobody checked out within the grace period after its start, on an item that needs it."""
+    return (
+        policy.requires_checkout
+        and status == "booked"
+        and now >= start + timedelta(minutes=policy.no_show_grace_minutes)
+    )

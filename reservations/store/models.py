@@ -15,6 +15,10 @@ Access patterns (every request path is a GetItem, Query, BatchGetItem or transac
 | reservation by id                            | reservations                    | reservation_id ("<item_id>.<random>")      |
 | my bookings: current / past, newest first    | reservations, GSI by_user       | user_id, end (current: end > now)          |
 | bookings by status and end (overdue)         | reservations, GSI by_status_end | status, end                                |
+| jobs: reminders due (booked/checked_out)     | reservations, GSI by_status_end | status, now < end <= now + lead            |
+| jobs: overdue (checked_out, ended)           | reservations, GSI by_status_end | status = checked_out, end < now            |
+| jobs: no-show candidates (booked, started)   | reservations, GSI by_status_end, then items (BatchGetItem) | status = booked, end > now - 1 day |
+| jobs: purge expired sessions / throttles     | sessions, throttles (Scan, job only) | expires_at < now (TTL deletes late)   |
 
 Why the schedule lives on the item: the catalogue must answer "is it free?" for every item
 in a fixed number of requests, and the no-double-booking rule needs one record per item whose
@@ -94,6 +98,8 @@ class UserRecord(BaseModel):
     is_active = BooleanAttribute(default=True)
     created_at = UnicodeAttribute()
     last_login = UnicodeAttribute(null=True)
+    # Absent on older records: None means on (the default). Set on the profile page.
+    send_reminders = BooleanAttribute(null=True)
 
 
 class UserEmail(BaseModel):
@@ -157,6 +163,8 @@ class ItemRecord(BaseModel):
     max_ahead_days = NumberAttribute()
     max_prolongations = NumberAttribute()
     buffer_minutes = NumberAttribute()
+    requires_checkout = BooleanAttribute(default=False)
+    no_show_grace_minutes = NumberAttribute(default=30)
     # The schedule: active bookings, and its version, bumped by every change of the schedule.
     schedule = ListAttribute(of=ScheduleEntry, default=list)
     version = NumberAttribute(default=0)
@@ -209,6 +217,12 @@ class ReservationRecord(BaseModel):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     cancelled_at = UnicodeAttribute(null=True)
+    cancel_reason = UnicodeAttribute(null=True)  # "no_show" when the no-show job released it
+    # Claims of the scheduled jobs, set with a conditional update before an email is sent, so
+    # no email goes out twice. reminded_end: the end the reminder was about (a prolonged
+    # booking gets a new reminder); overdue_notified_at: when the overdue notice was claimed.
+    reminded_end = UnicodeAttribute(null=True)
+    overdue_notified_at = UnicodeAttribute(null=True)
 
     by_user = ByUserIndex()
     by_item = ByItemIndex()

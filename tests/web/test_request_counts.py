@@ -91,7 +91,8 @@ def test_item_page_booking_prolong_and_my_bookings_counts(member_client, member,
         {"start": start.astimezone(tz).strftime(fmt), "end": end.astimezone(tz).strftime(fmt)},
     )
     assert r.status_code == 302
-    assert dynamo_calls == ["GetItem", "GetItem", "GetItem", "TransactWriteItems"]
+    # session, user, item, the transaction, then the member's address for the confirmation email
+    assert dynamo_calls == ["GetItem", "GetItem", "GetItem", "TransactWriteItems", "GetItem"]
     rid = r["Location"].split("/")[2]
 
     dynamo_calls.clear()
@@ -99,7 +100,7 @@ def test_item_page_booking_prolong_and_my_bookings_counts(member_client, member,
         f"/bookings/{rid}/prolong/", {"end": (end + timedelta(hours=1)).astimezone(tz).strftime(fmt)}
     )
     assert r.status_code == 302
-    assert dynamo_calls == ["GetItem", "GetItem", "TransactGetItems", "TransactWriteItems"]
+    assert dynamo_calls == ["GetItem", "GetItem", "TransactGetItems", "TransactWriteItems", "GetItem"]
 
     dynamo_calls.clear()
     assert member_client.get("/bookings/").status_code == 200
