@@ -144,3 +144,28 @@ def test_profile_needs_sign_in_and_csrf(member, client):
     strict.force_login(member)
     assert strict.post("/accounts/profile/", {}).status_code == 403
     assert UserRecord.get(member.pk).send_reminders is None  # unchanged: still the default (on)
+
+
+def test_in_aws_emails_go_through_amazon_ses(member, item, settings):
+    """The production backend (django-ses) against moto's SES: the sender identity must be verified."""
+    import boto3
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    settings.EMAIL_BACKEND = "django_ses.SESBackend"
+    settings.DEFAULT_FROM_EMAIL = "Reservations <bookings@example.org>"
+    boto3.client("ses", region_name="eu-west-1").verify_email_identity(EmailAddress="bookings@example.org")
+    book(member, item)
+    backend = ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"]
+    [raw] = backend.sent_messages  # one message (moto counts it once per listed destination)
+    assert "Subject: Booked: Projector" in raw.raw_data
+    assert "Content-Type: text/html" in raw.raw_data
+    assert set(raw.destinations) == {"member@example.com"}
+
+
+def test_an_unverified_sender_is_logged_and_the_booking_stands(member, item, settings, caplog):
+    settings.EMAIL_BACKEND = "django_ses.SESBackend"
+    settings.DEFAULT_FROM_EMAIL = "nobody@unverified.example"
+    r = book(member, item)
+    assert ReservationRecord.get(r.reservation_id, consistent_read=True).status == "booked"
+    assert "Email booked for" in caplog.text
