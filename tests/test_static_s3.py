@@ -139,3 +139,22 @@ def test_in_aws_the_bucket_and_the_cloudfront_domain_come_from_the_environment()
     # without a CloudFront domain, the bucket's own regional domain
     plain = settings_in_a_process(STATIC_BUCKET="my-static")
     assert plain["url"] == "https://my-static.s3.eu-west-1.amazonaws.com/"
+
+
+def test_the_offline_manifest_of_make_package_matches_the_s3_upload(s3_static, settings, tmp_path):
+    """`make package` builds the manifest without AWS (LocalManifestStorage); the names must be the
+    ones collectstatic uploaded, or a package built offline would link files the bucket lacks."""
+    call_command("collectstatic", "--noinput", verbosity=0)
+    uploaded = json.loads((Path(settings.STATIC_MANIFEST_DIR) / "staticfiles.json").read_text())["paths"]
+
+    settings.STATIC_MANIFEST_DIR = tmp_path / "offline-manifest"
+    settings.STATIC_ROOT = tmp_path / "offline-files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "reservations.staticstorage.LocalManifestStorage"},
+    }
+    staticfiles_storage._wrapped = empty
+    call_command("collectstatic", "--noinput", verbosity=0)
+    offline = json.loads((tmp_path / "offline-manifest" / "staticfiles.json").read_text())["paths"]
+    assert offline == uploaded
+    assert set(uploaded) >= {"css/site.css", "img/logo.svg"}

@@ -81,3 +81,17 @@ def test_concurrent_no_show_runs_release_once(member_and_items):
     assert reread(r).status == "cancelled"
     assert int(ItemRecord.get(van.item_id, consistent_read=True).version) == version_before + 1  # changed once
     assert [m.subject for m in mail.outbox if user.email in m.to] == [f"Released (not picked up): {van.name}"]
+
+
+def test_concurrent_purges_delete_each_row_once(live_store):  # noqa: F811
+    from datetime import UTC, datetime
+
+    from reservations.store.models import SessionRecord
+
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    keys = [f"old-{secrets.token_hex(4)}" for _ in range(5)]
+    for key in keys:
+        SessionRecord(session_key=key, data="{}", expires_at=now - timedelta(minutes=1)).save()
+    results = at_once(lambda: jobs.purge_expired(now=now))
+    assert sum(r["sessions"] for r in results) == len(keys)  # every row deleted by exactly one run ...
+    assert not [k for k in keys if SessionRecord.count(k) > 0]  # ... and gone
