@@ -44,8 +44,9 @@ os.environ.update(
 )
 os.environ.pop("DYNAMODB_ENDPOINT_URL", None)
 
-# List prices, us-east-1, as published on the AWS pricing pages (Lambda, API Gateway, DynamoDB,
-# SES) and read on 2026-11-28; DynamoDB on-demand after the November 2024 reduction.
+# List prices, us-east-1, from the AWS pricing pages (Lambda, API Gateway, DynamoDB, SES) as of
+# 2026-11-28; API Gateway and DynamoDB (on-demand, after the November 2024 reduction) were checked
+# that day against published summaries of those pages, Lambda and SES were not re-checked.
 PRICES = {
     "lambda_request": 0.20 / 1e6,  # per invocation
     "lambda_gb_second": 0.0000166667,  # x86
