@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test lint format typecheck install clean
+.PHONY: help run test lint format typecheck install clean package
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,5 +37,9 @@ format: $(STAMP) ## format the code
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+STAGE ?= production
+package: ## build the Lambda zip offline (Zappa's package step + .pyc), print its size and cold import: make package [STAGE=dev]
+	$(PYTHON) deploy/package.py $(STAGE)
+
 clean: ## remove the virtualenv, caches and local data
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache .localdata staticfiles
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache .localdata staticfiles build reservations/static_manifest

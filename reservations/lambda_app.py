@@ -3,7 +3,9 @@
 HTTP events (API Gateway REST v1, HTTP API v2, Function URLs, ALB) go to Django through apig-wsgi.
 Everything else is dispatched here first, because apig-wsgi raises `KeyError: 'path'` on them:
 
-- a scheduled event (EventBridge, Zappa's keep-warm ping) → `{"status": "warm"}`, no DynamoDB call;
+- a scheduled event from a Zappa `events` entry → the job it names (see `job_name_of`), answered
+  `{"status": "ok", "job": ..., "result": {...}}`; Zappa's keep-warm ping (or a rule named "warm")
+  → `{"status": "warm"}`, no DynamoDB call; a scheduled event naming no known job → ignored;
 - `{"manage": "<command> <args>"}` → `call_command`, answered `{"status": "ok"|"error", "output": ...}`;
 - anything else → logged and answered `{"status": "ignored"}`.
 
@@ -204,6 +206,47 @@ def _is_scheduled(event: dict[str, Any]) -> bool:
     return event.get("detail-type") == "Scheduled Event" or event.get("source") == "aws.events"
 
 
+WARM_NAMES = ("keep_warm_callback", "warm")
+
+
+def job_name_of(event: dict[str, Any]) -> str:
+    """The job a Zappa `events` entry names.
+
+    Zappa (0.63) creates one EventBridge rule per entry, named "<project>-<stage>-<function>" (the
+    function may not contain "-"), and sends the scheduled event through an InputTransformer that
+    keeps the standard fields (`resources` holds the rule's ARN) and adds the entry's `kwargs`.
+    An explicit `kwargs: {"job": ...}` wins; otherwise the last dotted part of the function:
+    "reservations.jobs.send_reminders" → "send_reminders".
+    """
+    kwargs = event.get("kwargs")
+    if isinstance(kwargs, dict) and isinstance(kwargs.get("job"), str):
+        return kwargs["job"]
+    resources = event.get("resources")
+    if not isinstance(resources, list) or not resources or not isinstance(resources[0], str):
+        return ""
+    function = resources[0].rsplit("/", 1)[-1].rsplit("-", 1)[-1]
+    return function.rsplit(".", 1)[-1]
+
+
+def _scheduled(event: dict[str, Any]) -> dict[str, Any]:
+    name = job_name_of(event)
+    if name in WARM_NAMES:
+        return {"status": "warm"}
+    from reservations.jobs import JOBS  # not at import: HTTP cold starts never need it
+
+    job = JOBS.get(name)
+    if job is None:
+        logger.warning("Ignored a scheduled event for no known job: %r", name)
+        return {"status": "ignored"}
+    try:
+        result = job()
+    except Exception:  # logged with the traceback; EventBridge retries a failed async invocation
+        logger.exception("Job %s failed", name)
+        raise
+    logger.info("Job %s: %s", name, result)
+    return {"status": "ok", "job": name, "result": result}
+
+
 def _manage(command: Any) -> dict[str, Any]:
     """Run one management command, e.g. {"manage": "create_tables"}, capturing what it prints."""
     import io
@@ -234,7 +277,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
         if "manage" in event:
             return _manage(event["manage"])
         if _is_scheduled(event):
-            return {"status": "warm"}
+            return _scheduled(event)
     summary = sorted(event)[:10] if isinstance(event, dict) else type(event).__name__
     logger.warning("Ignored a non-HTTP event: %s", summary)
     return {"status": "ignored"}

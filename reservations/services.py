@@ -23,7 +23,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, TransactGetError, TransactWriteError
 from pynamodb.transactions import TransactGet, TransactWrite
 
-from reservations import audit, clock
+from reservations import audit, clock, notifications
 from reservations.booking import rules
 from reservations.booking.errors import BookingError
 from reservations.booking.policy import Policy
@@ -92,7 +92,8 @@ def item_snapshot(item: ItemRecord) -> dict[str, Any]:
         "description": item.description,
         "active": bool(item.active),
     }
-    out.update({f: int(getattr(item, f)) for f in POLICY_FIELDS})
+    policy = policy_of(item)
+    out.update({f: getattr(policy, f) for f in POLICY_FIELDS})
     return out
 
 
@@ -264,9 +265,11 @@ def reservation_create(
         )
         try:
             _write_schedule_change(item, new_schedule, reservation, is_new=True, audit_entry=entry)
-            return reservation
         except TransactWriteError as error:
             _retry_or_raise(error, attempt)
+            continue
+        notifications.send("booked", reservation)  # after the commit; never raises
+        return reservation
     raise AssertionError("unreachable")
 
 
@@ -338,7 +341,7 @@ def _change_booking(
 ) -> ReservationRecord:
     """Read both records, let `decide` check the rules and mutate the reservation, then commit.
 
-    user_id: the owner (member actions; others' bookings are "not found"), or None for staff.
+    user_id: the owner (member actions; others' bookings are "not found"), or None for staff and jobs.
     """
     for attempt in range(ATTEMPTS):
         both = reservation_with_item(reservation_id=reservation_id, user_id=user_id)
@@ -376,6 +379,11 @@ def _change_booking(
     raise AssertionError("unreachable")
 
 
+def _with_email(kind: str, reservation: ReservationRecord) -> ReservationRecord:
+    notifications.send(kind, reservation)  # after the commit; a failed email is logged, never raised
+    return reservation
+
+
 def reservation_prolong(
     *,
     user_id: str,
@@ -407,7 +415,7 @@ def reservation_prolong(
         reservation.prolong_count = int(reservation.prolong_count) + 1
         return _replace(schedule, reservation)
 
-    return _change_booking(
+    changed = _change_booking(
         user_id=user_id,
         reservation_id=reservation_id,
         now=now,
@@ -416,6 +424,7 @@ def reservation_prolong(
         actor_id=user_id,
         action="reservation.prolonged",
     )
+    return _with_email("prolonged", changed)
 
 
 def reservation_cancel(
@@ -438,7 +447,7 @@ def reservation_cancel(
         reservation.end = to_store(now)
         return _replace(schedule, reservation)
 
-    return _change_booking(
+    changed = _change_booking(
         user_id=user_id,
         reservation_id=reservation_id,
         now=now,
@@ -448,6 +457,7 @@ def reservation_cancel(
         action=lambda r: "reservation.cancelled" if r.status == "cancelled" else "reservation.returned",
         require_active=False,
     )
+    return _with_email(changed.status, changed)  # "cancelled" or "returned"
 
 
 # ---------------------------------------------------------------- staff actions on bookings
@@ -551,7 +561,7 @@ def reservation_staff_cancel(
         reservation.cancel_reason = reason
         return [b for b in schedule if b.reservation_id != reservation.reservation_id]
 
-    return _change_booking(
+    changed = _change_booking(
         user_id=None,
         reservation_id=reservation_id,
         now=now,
@@ -562,6 +572,7 @@ def reservation_staff_cancel(
         require_active=False,
         check_status=False,
     )
+    return _with_email("cancelled", changed)
 
 
 def reservation_override(
@@ -592,6 +603,40 @@ def reservation_override(
         action="reservation.overridden",
         reason=reason,
     )
+
+
+def reservation_release_no_show(*, reservation_id: str, now: datetime | None = None) -> ReservationRecord:
+    """Release a booking nobody checked out in time (see rules.is_no_show): it becomes `cancelled`
+    with cancel_reason "no_show" and leaves the item's schedule, so others can book the time.
+
+    Cancelled, not a new status: every reader already treats cancelled as "not active", and the
+    reason keeps the difference for staff. Raises BookingError("not_active") when it is no longer
+    a no-show (checked out, cancelled or released meanwhile): running twice changes nothing twice.
+    """
+    now = now or clock.now()
+
+    def decide(
+        reservation: ReservationRecord, item: ItemRecord, schedule: list[rules.Interval]
+    ) -> list[rules.Interval]:
+        start, _ = _interval(reservation)
+        if not rules.is_no_show(policy=policy_of(item), start=start, status=reservation.status, now=now):
+            raise BookingError("not_active")
+        reservation.status = "cancelled"
+        reservation.cancelled_at = to_store(now)
+        reservation.cancel_reason = "no_show"
+        return [b for b in schedule if b.reservation_id != reservation.reservation_id]
+
+    changed = _change_booking(
+        user_id=None,
+        reservation_id=reservation_id,
+        now=now,
+        decide=decide,
+        actor_id=audit.SYSTEM,
+        action="reservation.released",
+        reason="no_show",
+        require_active=False,
+    )
+    return _with_email("released", changed)
 
 
 def _interval(reservation: ReservationRecord) -> tuple[datetime, datetime]:

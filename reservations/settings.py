@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -30,6 +31,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 APP_ENV = env("APP_ENV", "local")
+AWS_REGION = env("AWS_REGION", env("AWS_DEFAULT_REGION", "eu-west-1"))
 PRODUCTION = APP_ENV == "production"
 
 DEFAULT_SECRET_KEY = "local-development-only-not-secret"
@@ -147,13 +149,38 @@ TIME_ZONE = env("SITE_TIME_ZONE", "Europe/Amsterdam")
 STATIC_URL = env("STATIC_URL", "/static/")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Hashed names: the manifest lives here and is shipped in the Lambda package (see staticstorage.py).
+STATIC_MANIFEST_DIR = BASE_DIR / "reservations" / "static_manifest"
+STATIC_BUCKET = env("STATIC_BUCKET")
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if STATIC_BUCKET:
+    # In AWS: collectstatic uploads to S3 (django-storages) with hashed names and long cache headers.
+    STATIC_DOMAIN = env("STATIC_DOMAIN", f"{STATIC_BUCKET}.s3.{AWS_REGION}.amazonaws.com")  # or CloudFront's
+    STATIC_URL = f"https://{STATIC_DOMAIN}/"
+    STORAGES["staticfiles"] = {
+        "BACKEND": "reservations.staticstorage.S3StaticStorage",
+        "OPTIONS": {
+            "bucket_name": STATIC_BUCKET,
+            "region_name": AWS_REGION,
+            "custom_domain": STATIC_DOMAIN,  # URLs are built without an S3 client
+            "querystring_auth": False,
+            "default_acl": None,  # the bucket policy (or CloudFront's access) decides who reads
+            "file_overwrite": True,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+elif env_bool("STATIC_MANIFEST", False):
+    # `make package`: the same manifest as the S3 upload would write, built offline.
+    STORAGES["staticfiles"] = {"BACKEND": "reservations.staticstorage.LocalManifestStorage"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 # DynamoDB. No endpoint and AWS credentials present → real DynamoDB in AWS_REGION.
 DYNAMODB_ENDPOINT_URL = env("DYNAMODB_ENDPOINT_URL") or None
 DYNAMODB_TABLE_PREFIX = env("DYNAMODB_TABLE_PREFIX", "reservations-local-")
-AWS_REGION = env("AWS_REGION", env("AWS_DEFAULT_REGION", "eu-west-1"))
 
 # Sign-in throttling: failures per window before a pause.
 SIGNIN_MAX_FAILURES_PER_ACCOUNT = int(env("SIGNIN_MAX_FAILURES_PER_ACCOUNT", "5"))
@@ -185,3 +212,17 @@ LOGGING = {
         "pynamodb": {"level": "WARNING"},
     },
 }
+
+# Email: Django's API everywhere. Amazon SES in AWS (django-ses), the console locally, locmem in tests.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django_ses.SESBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+AWS_SES_REGION_NAME = env("SES_REGION", AWS_REGION)
+AWS_SES_REGION_ENDPOINT = f"email.{AWS_SES_REGION_NAME}.amazonaws.com"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Reservations <reservations@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in emails: the site's public address, with the stage if it is an execute-api URL.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# Scheduled jobs (reservations/jobs.py).
+REMINDER_LEAD_MINUTES = int(env("REMINDER_LEAD_MINUTES", "60"))

@@ -32,6 +32,7 @@ from reservations.store.errors import is_condition_failure
 from reservations.store.models import RETIRED_PK, ItemRecord
 
 MAX_TEXT = 200
+DEFAULT_POLICY = Policy()
 
 
 def item_update(
@@ -192,10 +193,17 @@ def import_preview(text: str) -> ImportPreview:
         for column in ("name", "category", "location"):
             if len(values.get(column, "")) > MAX_TEXT:
                 row.errors.append(f"{column} is longer than {MAX_TEXT} characters.")
-        numbers: dict[str, int] = {}
+        numbers: dict[str, Any] = {}
         for name in POLICY_FIELDS:
             text_value = values.get(name, "")
             if not text_value:
+                continue
+            if isinstance(getattr(DEFAULT_POLICY, name), bool):
+                flag = text_value.strip().lower()
+                if flag in ("yes", "true", "1", "no", "false", "0"):
+                    numbers[name] = flag in ("yes", "true", "1")
+                else:
+                    row.errors.append(f"{name} must be yes or no (got {text_value!r}).")
                 continue
             try:
                 numbers[name] = int(text_value)

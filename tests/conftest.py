@@ -33,3 +33,15 @@ def dynamo_log():
 def dynamo_calls(dynamo_log):
     """The names of the DynamoDB calls made in the test, in order (clear() it to start afresh)."""
     return dynamo_log.calls
+
+
+@pytest.fixture(autouse=True)
+def _script_prefix_reset():
+    """Django's WSGIHandler sets the (thread-local) script prefix per request, the test Client
+    does not: after a Lambda test with a stage ("/dev/"), reverse() in the next test on the same
+    worker would keep the stage. Reset it around every test."""
+    from django.urls import set_script_prefix
+
+    set_script_prefix("/")
+    yield
+    set_script_prefix("/")

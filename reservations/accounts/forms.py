@@ -53,3 +53,11 @@ class SignInForm(forms.Form):
 def client_address(request: HttpRequest) -> str:
     """The caller's address. Behind API Gateway or an ALB, REMOTE_ADDR is the client's (apig-wsgi sets it)."""
     return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+class ProfileForm(forms.Form):
+    send_reminders = forms.BooleanField(
+        label="Send me reminders",
+        required=False,
+        help_text="An email shortly before each of your bookings ends.",
+    )

@@ -22,6 +22,7 @@ class User(AbstractBaseUser):
     name = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=20, default="member")
     is_active = models.BooleanField(default=True)
+    send_reminders = models.BooleanField(default=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

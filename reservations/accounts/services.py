@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from reservations import audit, clock
@@ -42,6 +43,7 @@ def user_from_record(record: UserRecord) -> User:
         name=record.name,
         role=record.role,
         is_active=record.is_active,
+        send_reminders=record.send_reminders is not False,  # absent: on
         password=record.password,
         last_login=from_store(record.last_login) if record.last_login else None,
     )
@@ -114,7 +116,7 @@ SAVABLE = {"password": "password", "last_login": "last_login", "name": "name"}
 def user_save(user: User, *, update_fields: Iterable[str] | None) -> None:
     """Persist the fields Django changes itself (password, last login, name); never email or role here."""
     fields = set(update_fields) if update_fields is not None else set(SAVABLE)
-    actions: list[Any] = []
+    actions: list[Action] = []
     if "password" in fields:
         actions.append(UserRecord.password.set(user.password))
     if "last_login" in fields and user.last_login is not None:
@@ -235,3 +237,9 @@ def user_for_set_password(*, user_id: str, token: str) -> User | None:
     if user is None or not user.is_active or not set_password_tokens.check_token(user, token):
         return None
     return user
+
+
+def user_set_reminders(*, user_id: str, send_reminders: bool) -> None:
+    """The member's choice on the profile page: reminder emails before a booking ends, or none."""
+    action: Action = UserRecord.send_reminders.set(send_reminders)
+    UserRecord(user_id=user_id).update(actions=[action], condition=UserRecord.user_id.exists())

@@ -11,8 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
-from .forms import SignInForm
-from .services import user_for_set_password
+from .forms import ProfileForm, SignInForm
+from .services import user_for_set_password, user_set_reminders
 
 
 @never_cache
@@ -69,3 +69,15 @@ def set_password(request: HttpRequest, user_id: str, token: str) -> HttpResponse
         messages.success(request, "Your password is set. Please sign in.")
         return redirect("accounts:sign_in")
     return render(request, "accounts/set_password.html", {"form": form, "invalid": False})
+
+
+@login_required
+@never_cache
+def profile(request: HttpRequest) -> HttpResponse:
+    initial = {"send_reminders": getattr(request.user, "send_reminders", True)}
+    form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        user_set_reminders(user_id=str(request.user.pk), send_reminders=form.cleaned_data["send_reminders"])
+        messages.success(request, "Your profile is saved.")
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})

@@ -97,6 +97,8 @@ SCHEMAS: dict[str, Any] = {
             "max_ahead_days": {"type": "integer"},
             "max_prolongations": {"type": "integer"},
             "buffer_minutes": {"type": "integer"},
+            "requires_checkout": {"type": "boolean"},
+            "no_show_grace_minutes": {"type": "integer"},
             "description": {"type": "array", "items": {"type": "string"}},
         }
     ),

@@ -39,6 +39,8 @@ def item_detail(item: ItemRecord) -> dict[str, Any]:
             "max_ahead_days": policy.max_ahead_days,
             "max_prolongations": policy.max_prolongations,
             "buffer_minutes": policy.buffer_minutes,
+            "requires_checkout": policy.requires_checkout,
+            "no_show_grace_minutes": policy.no_show_grace_minutes,
             "description": policy.describe(),
         },
     }

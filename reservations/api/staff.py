@@ -91,8 +91,11 @@ def _policy(data: Any) -> Policy:
     unknown = sorted(set(data) - set(POLICY_FIELDS))
     if unknown:
         raise invalid({"policy": [f"Unknown field: {', '.join(unknown)}."]})
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in data.values()):
-        raise invalid({"policy": ["Every policy value is a whole number."]})
+    defaults = Policy()
+    for name, value in data.items():
+        want_bool = isinstance(getattr(defaults, name), bool)
+        if want_bool != isinstance(value, bool) or not isinstance(value, int):
+            raise invalid({"policy": [f"{name} must be {'true or false' if want_bool else 'a whole number'}."]})
     try:
         return Policy(**data)
     except ValueError as error:

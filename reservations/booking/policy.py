@@ -18,6 +18,10 @@ class Policy:
     max_ahead_days: int = 60
     max_prolongations: int = 2
     buffer_minutes: int = 0
+    # No-shows: when the item must be checked out, a booking nobody checked out within the
+    # grace period after its start is released (jobs.release_no_shows).
+    requires_checkout: bool = False
+    no_show_grace_minutes: int = 30
 
     def __post_init__(self) -> None:
         problems = self.problems()
@@ -43,6 +47,8 @@ class Policy:
             out.append("durations must be whole slots")
         if self.min_notice_minutes < 0 or self.buffer_minutes < 0 or self.max_prolongations < 0:
             out.append("notice, buffer and prolongations cannot be negative")
+        if self.no_show_grace_minutes < 0:
+            out.append("the no-show grace period cannot be negative")
         if self.max_ahead_days <= 0:
             out.append("booking horizon must be at least one day")
         return out
@@ -68,6 +74,11 @@ class Policy:
             lines.append("Bookings cannot be prolonged.")
         if self.buffer_minutes:
             lines.append(f"{minutes_text(self.buffer_minutes).capitalize()} are kept free between two bookings.")
+        if self.requires_checkout:
+            lines.append(
+                f"Pick it up within {minutes_text(self.no_show_grace_minutes)} of the start, "
+                "or the booking is released for others."
+            )
         return lines
 
 

@@ -231,3 +231,12 @@ def check_override(
         raise BookingError("in_past")
     if clashes(schedule, start, end, buffer_minutes=0, ignore_id=reservation_id):
         raise BookingError("override_conflict")
+
+
+def is_no_show(*, policy: Policy, start: datetime, status: str, now: datetime) -> bool:
+    """A booking nobody checked out within the grace period after its start, on an item that needs it."""
+    return (
+        policy.requires_checkout
+        and status == "booked"
+        and now >= start + timedelta(minutes=policy.no_show_grace_minutes)
+    )

@@ -11,7 +11,7 @@ from reservations import clock
 from reservations.accounts.models import ROLES
 from reservations.booking.policy import Policy
 from reservations.staff_selectors import FILTER_STATES
-from reservations.store.convert import POLICY_FIELDS
+from reservations.store.convert import POLICY_FIELDS, policy_of
 from reservations.web.forms import WindowMixin, _dt_field
 
 MAX_TEXT = 200
@@ -23,6 +23,8 @@ POLICY_LABELS = {
     "max_ahead_days": ("Book up to (days ahead)", ""),
     "max_prolongations": ("Prolongations allowed", ""),
     "buffer_minutes": ("Free time between bookings (minutes)", ""),
+    "requires_checkout": ("Must be checked out", "Bookings nobody picks up in time are released (no-show)."),
+    "no_show_grace_minutes": ("No-show grace (minutes)", "How long after the start a pick-up may come."),
 }
 
 
@@ -40,13 +42,15 @@ class ItemForm(forms.Form):
         defaults = Policy()
         for name in POLICY_FIELDS:
             label, help_text = POLICY_LABELS[name]
-            self.fields[name] = forms.IntegerField(
-                label=label, help_text=help_text, min_value=0, initial=getattr(defaults, name)
-            )
+            default = getattr(defaults, name)
+            if isinstance(default, bool):
+                self.fields[name] = forms.BooleanField(label=label, help_text=help_text, required=False)
+            else:
+                self.fields[name] = forms.IntegerField(label=label, help_text=help_text, min_value=0, initial=default)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if all(isinstance(data.get(n), int) for n in POLICY_FIELDS):
+        if all(n in data and data[n] is not None for n in POLICY_FIELDS):
             try:
                 data["policy"] = Policy(**{n: data[n] for n in POLICY_FIELDS})
             except ValueError as error:  # Policy lists every problem, joined by "; "
@@ -57,7 +61,8 @@ class ItemForm(forms.Form):
     @staticmethod
     def initial_for(item: Any) -> dict[str, Any]:
         out = {name: getattr(item, name) for name in ("name", "category", "location", "description")}
-        out.update({name: int(getattr(item, name)) for name in POLICY_FIELDS})
+        policy = policy_of(item)  # fills fields older items lack
+        out.update({name: getattr(policy, name) for name in POLICY_FIELDS})
         out["edit_version"] = int(item.edit_version or 0)
         return out
 

@@ -16,11 +16,22 @@ POLICY_FIELDS = (
     "max_ahead_days",
     "max_prolongations",
     "buffer_minutes",
+    "requires_checkout",
+    "no_show_grace_minutes",
 )
+_DEFAULTS = Policy()
 
 
 def policy_of(item: ItemRecord) -> Policy:
-    return Policy(**{name: int(getattr(item, name)) for name in POLICY_FIELDS})
+    values = {}
+    for name in POLICY_FIELDS:
+        raw = getattr(item, name, None)
+        default = getattr(_DEFAULTS, name)
+        if raw is None:  # items written before the field existed
+            values[name] = default
+        else:
+            values[name] = bool(raw) if isinstance(default, bool) else int(raw)
+    return Policy(**values)
 
 
 def schedule_of(item: ItemRecord) -> list[Interval]:

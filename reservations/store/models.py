@@ -23,6 +23,10 @@ Access patterns (every request path is a GetItem, Query, BatchGetItem or transac
 | an idempotent API request                    | idempotency                     | key = "<user_id>:<Idempotency-Key>" (TTL 24 h) |
 | all bookings in a date range (desk, export)  | reservations, GSI by_month      | start_month = "YYYY-MM" (UTC), start       |
 | audit entries per entity, oldest first       | audit                           | entity = "item#<id>" / "reservation#<id>" / "user#<id>" / "import#<id>", at |
+| jobs: reminders due (booked/checked_out)     | reservations, GSI by_status_end | status, now < end <= now + lead            |
+| jobs: overdue (checked_out, ended)           | reservations, GSI by_status_end | status = checked_out, end < now            |
+| jobs: no-show candidates (booked, started)   | reservations, GSI by_status_end, then items (BatchGetItem) | status = booked, end > now - 1 day |
+| jobs: purge expired sessions / throttles     | sessions, throttles (Scan, job only) | expires_at < now (TTL deletes late)   |
 
 Why the schedule lives on the item: the catalogue must answer "is it free?" for every item
 in a fixed number of requests, and the no-double-booking rule needs one record per item whose
@@ -131,6 +135,8 @@ class UserRecord(BaseModel):
     is_active = BooleanAttribute(default=True)
     created_at = UnicodeAttribute()
     last_login = UnicodeAttribute(null=True)
+    # Absent on older records: None means on (the default). Set on the profile page.
+    send_reminders = BooleanAttribute(null=True)
     directory_pk = UnicodeAttribute(null=True)
 
     directory = DirectoryIndex()
@@ -198,6 +204,8 @@ class ItemRecord(BaseModel):
     max_ahead_days = NumberAttribute()
     max_prolongations = NumberAttribute()
     buffer_minutes = NumberAttribute()
+    requires_checkout = BooleanAttribute(default=False)
+    no_show_grace_minutes = NumberAttribute(default=30)
     # The schedule: active bookings, and its version, bumped by every change of the schedule.
     schedule = ListAttribute(of=ScheduleEntry, default=list)
     version = NumberAttribute(default=0)
@@ -264,9 +272,14 @@ class ReservationRecord(BaseModel):
     cancelled_at = UnicodeAttribute(null=True)
     start_month = UnicodeAttribute(null=True)  # "YYYY-MM" of start (UTC), for by_month
     created_by = UnicodeAttribute(null=True)  # the staff member who booked on someone's behalf
-    cancel_reason = UnicodeAttribute(null=True)  # given by staff; the member sees it
+    cancel_reason = UnicodeAttribute(null=True)  # given by staff (the member sees it), or "no_show"
     checked_out_at = UnicodeAttribute(null=True)
     returned_at = UnicodeAttribute(null=True)
+    # Claims of the scheduled jobs, set with a conditional update before an email is sent, so
+    # no email goes out twice. reminded_end: the end the reminder was about (a prolonged
+    # booking gets a new reminder); overdue_notified_at: when the overdue notice was claimed.
+    reminded_end = UnicodeAttribute(null=True)
+    overdue_notified_at = UnicodeAttribute(null=True)
 
     by_user = ByUserIndex()
     by_item = ByItemIndex()

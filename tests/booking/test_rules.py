@@ -246,3 +246,40 @@ def test_align_down_skips_grid_points_removed_by_dst():
     two_hourly = Policy(slot_minutes=120, min_duration_minutes=120, max_duration_minutes=480)
     moment = datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
     assert rules.align_down(moment, two_hourly, AMS) == datetime(2026, 3, 29, 0, 0, tzinfo=AMS).astimezone(UTC)
+
+
+# --- no-shows --------------------------------------------------------------------------------------
+
+
+def test_no_show_only_when_checkout_is_required_booked_and_the_grace_period_passed():
+    from reservations.booking.rules import is_no_show
+
+    start = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    needs = Policy(requires_checkout=True, no_show_grace_minutes=30)
+    assert is_no_show(policy=needs, start=start, status="booked", now=start + timedelta(minutes=30))
+    assert not is_no_show(policy=needs, start=start, status="booked", now=start + timedelta(minutes=29, seconds=59))
+    assert not is_no_show(policy=needs, start=start, status="checked_out", now=start + timedelta(hours=2))
+    assert not is_no_show(policy=needs, start=start, status="cancelled", now=start + timedelta(hours=2))
+    assert not is_no_show(policy=Policy(), start=start, status="booked", now=start + timedelta(hours=2))
+
+
+def test_no_show_policy_is_validated_and_described():
+    with pytest.raises(ValueError, match="grace period cannot be negative"):
+        Policy(requires_checkout=True, no_show_grace_minutes=-1)
+    lines = Policy(requires_checkout=True, no_show_grace_minutes=45).describe()
+    assert "Pick it up within 45 minutes of the start, or the booking is released for others." in lines
+    assert not any("Pick it up" in line for line in Policy().describe())
+
+
+def test_items_written_before_the_no_show_fields_read_with_the_defaults():
+    from reservations.store.convert import policy_of
+    from reservations.store.models import ItemRecord
+
+    item = ItemRecord(item_id="old", name="Old", category="C", created_at="2026-01-01T00:00:00Z")
+    for name in ("slot_minutes", "min_duration_minutes", "max_duration_minutes", "min_notice_minutes"):
+        setattr(item, name, getattr(Policy(), name))
+    item.max_ahead_days, item.max_prolongations, item.buffer_minutes = 60, 2, 0
+    item.requires_checkout = None
+    item.no_show_grace_minutes = None
+    policy = policy_of(item)
+    assert (policy.requires_checkout, policy.no_show_grace_minutes) == (False, 30)
