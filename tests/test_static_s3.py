@@ -126,7 +126,7 @@ def test_locally_nothing_changes():
 def test_in_aws_the_bucket_and_the_cloudfront_domain_come_from_the_environment():
     aws = settings_in_a_process(
         APP_ENV="production",
-        SECRET_KEY="k" * 50,
+        SECRET_KEY="kq7-Zx" * 10,
         ALLOWED_HOSTS="book.example.org",
         STATIC_BUCKET="my-static",
         STATIC_DOMAIN=DOMAIN,

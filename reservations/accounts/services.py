@@ -96,10 +96,16 @@ def user_create(
 
 
 def user_by_id(user_id: str) -> User | None:
-    try:
-        return user_from_record(UserRecord.get(user_id))
-    except DoesNotExist:
-        return None
+    """The user, from the row read with the session in this request if it is the same user."""
+    from . import prefetch
+
+    record = prefetch.lookup(user_id)
+    if record is prefetch.MISSING:
+        try:
+            record = UserRecord.get(user_id)
+        except DoesNotExist:
+            return None
+    return user_from_record(record) if record is not None else None
 
 
 def user_by_email(email: str) -> User | None:

@@ -46,10 +46,17 @@ class ItemForm(forms.Form):
             if isinstance(default, bool):
                 self.fields[name] = forms.BooleanField(label=label, help_text=help_text, required=False)
             else:
-                self.fields[name] = forms.IntegerField(label=label, help_text=help_text, min_value=0, initial=default)
+                # Left empty: the default (forms posted before a field existed keep working).
+                self.fields[name] = forms.IntegerField(
+                    label=label, help_text=help_text, min_value=0, initial=default, required=False
+                )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        defaults = Policy()
+        for name in POLICY_FIELDS:
+            if name not in self.errors and data.get(name) is None:
+                data[name] = getattr(defaults, name)
         if all(n in data and data[n] is not None for n in POLICY_FIELDS):
             try:
                 data["policy"] = Policy(**{n: data[n] for n in POLICY_FIELDS})
