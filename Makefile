@@ -18,7 +18,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 NODE_STAMP := node_modules/.package-lock.json
 
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility check (axe-core) will be skipped; apt-get install npm to run it"; fi
 
 install: $(STAMP) $(NODE_STAMP) ## create .venv and install everything (run and test; npm: axe-core for the browser test)
 
