@@ -23,7 +23,7 @@ from reservations.booking.errors import BookingError
 from reservations.booking.policy import Policy
 from reservations.store.connection import shared_connection as connection
 from reservations.store.convert import POLICY_FIELDS, entries_of, policy_of, schedule_of
-from reservations.store.errors import is_busy_cancellation
+from reservations.store.errors import is_busy_cancellation, response_code
 from reservations.store.models import CATALOGUE_PK, ItemRecord, ReservationRecord
 from reservations.store.timefmt import from_store, to_store
 
@@ -57,7 +57,7 @@ def _retry_or_raise(error: TransactWriteError, attempt: int) -> None:
         if last:
             raise error
         return
-    if error.cause_response_code != "TransactionCanceledException":
+    if response_code(error) != "TransactionCanceledException":
         raise error
     if last:
         raise BookingError("race_lost") from None

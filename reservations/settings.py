@@ -148,6 +148,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 DYNAMODB_ENDPOINT_URL = env("DYNAMODB_ENDPOINT_URL") or None
 DYNAMODB_TABLE_PREFIX = env("DYNAMODB_TABLE_PREFIX", "reservations-local-")
 AWS_REGION = env("AWS_REGION", env("AWS_DEFAULT_REGION", "eu-west-1"))
+# HTTP connections the shared botocore client keeps: a Lambda serves one request at a time, so
+# botocore's 10 is plenty there; a threaded server (local runs, load tests) wants more.
+DYNAMODB_MAX_POOL_CONNECTIONS = int(env("DYNAMODB_MAX_POOL_CONNECTIONS", "10"))
 
 # Sign-in throttling: failures per window before a pause.
 SIGNIN_MAX_FAILURES_PER_ACCOUNT = int(env("SIGNIN_MAX_FAILURES_PER_ACCOUNT", "5"))

@@ -126,7 +126,9 @@ def shared_connection() -> Connection:
     if _shared is None:
         with _lock:
             if _shared is None:
-                _shared = make_connection(host=settings.DYNAMODB_ENDPOINT_URL)
+                _shared = make_connection(
+                    host=settings.DYNAMODB_ENDPOINT_URL, max_pool_connections=settings.DYNAMODB_MAX_POOL_CONNECTIONS
+                )
     return _shared
 
 
