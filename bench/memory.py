@@ -2,7 +2,10 @@
 instance would), against the local DynamoDB server process, and the RSS growth between the 500th
 and the 1,000th request.
 
-    .venv/bin/python bench/memory.py [requests]
+    .venv/bin/python bench/memory.py [requests] [--reads-only]
+
+--reads-only replaces the booking POST by a catalogue page: the data then stays the same size, so
+any growth left is the process's own.
 
 The mix, per 10 requests: 3 catalogue pages, 2 item pages, 1 booking page, 1 my bookings,
 1 booking (POST), 1 anonymous sign-in page, 1 /api/v1/ request (a 404 until the API lands).
@@ -41,7 +44,9 @@ print(json.dumps({"marks": marks, "peak_kb": rss_kb("VmHWM:"), "statuses": statu
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    reads_only = "--reads-only" in sys.argv
+    n = int(args[0]) if args else 1000
     with localdb() as endpoint:
         setup_django(endpoint)
         data = seed(items=12)
@@ -57,7 +62,7 @@ def main() -> None:
             event("/?category=Cat%201", session=s),
             event(f"/bookings/{booked.reservation_id}/", session=s),
             event("/bookings/", session=s),
-            "BOOK",
+            event("/", session=s) if reads_only else "BOOK",
             event("/", session=s),
             event("/accounts/sign-in/"),
             event(f"/items/{items[2]}/", session=s),
@@ -82,7 +87,7 @@ def main() -> None:
     print("RSS (MB) after request " + ", ".join(f"{k}: {v:.1f}" for k, v in sorted(marks.items())))
     print(f"peak RSS (VmHWM): {result['peak_kb'] / 1024:.1f} MB (target < 150 MB)")
     print(f"growth from request 500 to {n}: {marks[n] - marks[500]:+.1f} MB (target: none)")
-    print(f"command: .venv/bin/python bench/memory.py {n}")
+    print(f"command: .venv/bin/python bench/memory.py {n}{' --reads-only' if reads_only else ''}")
 
 
 if __name__ == "__main__":
