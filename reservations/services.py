@@ -29,7 +29,7 @@ from reservations.booking.errors import BookingError
 from reservations.booking.policy import Policy
 from reservations.store.connection import shared_connection as connection
 from reservations.store.convert import POLICY_FIELDS, entries_of, policy_of, schedule_of
-from reservations.store.errors import is_busy_cancellation, is_condition_failure
+from reservations.store.errors import is_busy_cancellation, is_condition_failure, response_code
 from reservations.store.models import (
     CATALOGUE_PK,
     RETIRED_PK,
@@ -70,7 +70,7 @@ def _retry_or_raise(error: TransactWriteError, attempt: int) -> None:
         if last:
             raise error
         return
-    if error.cause_response_code != "TransactionCanceledException":
+    if response_code(error) != "TransactionCanceledException":
         raise error
     if last:
         raise BookingError("race_lost") from None

@@ -181,6 +181,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 # DynamoDB. No endpoint and AWS credentials present → real DynamoDB in AWS_REGION.
 DYNAMODB_ENDPOINT_URL = env("DYNAMODB_ENDPOINT_URL") or None
 DYNAMODB_TABLE_PREFIX = env("DYNAMODB_TABLE_PREFIX", "reservations-local-")
+# HTTP connections the shared botocore client keeps: a Lambda serves one request at a time, so
+# botocore's 10 is plenty there; a threaded server (local runs, load tests) wants more.
+DYNAMODB_MAX_POOL_CONNECTIONS = int(env("DYNAMODB_MAX_POOL_CONNECTIONS", "10"))
+# Unset: the budget in reservations/store/connection.py (3 s). Load tests against the local server raise it.
+DYNAMODB_READ_TIMEOUT_SECONDS = float(env("DYNAMODB_READ_TIMEOUT_SECONDS", "0")) or None
 
 # Sign-in throttling: failures per window before a pause.
 SIGNIN_MAX_FAILURES_PER_ACCOUNT = int(env("SIGNIN_MAX_FAILURES_PER_ACCOUNT", "5"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from moto import mock_aws
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.faults.injection"]  # factories; the `faults` fixture (any test dir)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from reservations import clock
 from reservations.store.connection import shared_connection
+from reservations.store.errors import response_code
 from reservations.store.models import SessionRecord, UserRecord
 
 from . import prefetch
@@ -129,14 +130,14 @@ class SessionStore(SessionBase):
             try:
                 record.save(condition=SessionRecord.session_key.does_not_exist())
             except PutError as error:
-                if error.cause_response_code == "ConditionalCheckFailedException":
+                if response_code(error) == "ConditionalCheckFailedException":
                     raise CreateError from error
                 raise
         else:
             try:
                 record.save(condition=SessionRecord.session_key.exists())
             except PutError as error:
-                if error.cause_response_code == "ConditionalCheckFailedException":
+                if response_code(error) == "ConditionalCheckFailedException":
                     raise UpdateError from error
                 raise
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from pynamodb.exceptions import UpdateError
 
 from reservations import clock
+from reservations.store.errors import response_code
 from reservations.store.models import ThrottleRecord
 
 
@@ -68,7 +69,7 @@ def _increment(key: str) -> None:
             condition=ThrottleRecord.expires_at > now,
         )
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if response_code(error) != "ConditionalCheckFailedException":
             raise
         # No live window: start one.
         window = timedelta(seconds=settings.SIGNIN_THROTTLE_WINDOW_SECONDS)

@@ -44,6 +44,21 @@ def _chain(error: BaseException) -> list[BaseException]:
     return seen
 
 
+def response_code(error: BaseException) -> str | None:
+    """The DynamoDB error code behind a PynamoDB error, or None (timeouts and connection errors have none).
+
+    PynamoDB's own `cause_response_code` raises AttributeError when the cause is a botocore
+    ReadTimeoutError (its `response` attribute is None), which turned a timeout into a bug.
+    """
+    for e in _chain(error):
+        response = getattr(e, "response", None)
+        if isinstance(response, dict):
+            code = response.get("Error", {}).get("Code")
+            if code:
+                return str(code)
+    return None
+
+
 def cancellation_codes(error: BaseException) -> set[str]:
     """The reason codes of a cancelled transaction (empty when it was not one)."""
     codes: set[str] = set()

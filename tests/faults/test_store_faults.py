@@ -145,3 +145,22 @@ def test_other_errors_stay_500(member_client, aws, monkeypatch):
     r = client.get("/")
     assert r.status_code == 500
     assert "Traceback" not in r.content.decode()
+
+
+@pytest.mark.parametrize("fault", ["read_timeout", "connect_timeout"])
+def test_timeouts_reach_the_web_layer_as_store_errors_not_bugs(member, item, faults, fault):
+    """PynamoDB's cause_response_code raises AttributeError on a timeout; the app must not call it."""
+    from pynamodb.exceptions import PutError, TransactWriteError
+
+    from reservations import services
+    from reservations.accounts.session_store import SessionStore
+
+    start, end = future_slot(hours=1)
+    faults.fail("TransactWriteItems", fault)
+    with pytest.raises(TransactWriteError):
+        services.reservation_create(user_id=str(member.pk), item_id=item.item_id, start=start, end=end)
+    faults.fail("PutItem", fault)
+    store = SessionStore()
+    store["colour"] = "blue"
+    with pytest.raises(PutError):
+        store.save(must_create=True)

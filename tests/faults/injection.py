@@ -1,4 +1,5 @@
-"""Faults injected at the botocore client: every attempt of a chosen operation fails, or the first few."""
+"""Faults injected at the botocore client (the `faults` fixture, for any test; loaded by tests/conftest.py):
+every attempt of a chosen operation fails, or the first few."""
 
 from __future__ import annotations
 
