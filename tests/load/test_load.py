@@ -51,6 +51,8 @@ def process(args: list[str], ready: str, env: dict[str, str]):
     try:
         line = proc.stdout.readline()
         assert line.startswith(ready), line
+        # Keep reading what the process prints (console emails, logs): a full pipe would block it.
+        threading.Thread(target=proc.stdout.read, daemon=True).start()
         yield line.split()[1]
     finally:
         proc.terminate()
@@ -145,6 +147,7 @@ def test_members_browse_and_book_under_load():
                 "DEBUG": "0",
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "LOG_LEVEL": "ERROR",  # 409s are expected here; a 5xx still logs (and fails the test)
+                "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             }
             with process([sys.executable, "-m", "tests.load.appserver"], "APP_READY", app_env) as base:
                 log, confirmed, lock, errors = [], [], threading.Lock(), []
