@@ -42,6 +42,34 @@ def obj(properties: dict[str, Any], *, required: list[str] | None = None, extra:
     }
 
 
+STATUS = {"type": "string", "enum": ["booked", "checked_out", "returned", "cancelled"]}
+ROLE = {"type": "string", "enum": ["member", "staff", "admin"]}
+ITEM_PROPS: dict[str, Any] = {
+    "id": {"type": "string"},
+    "name": {"type": "string"},
+    "description": {"type": "string"},
+    "category": {"type": "string"},
+    "location": {"type": "string"},
+}
+RESERVATION_PROPS: dict[str, Any] = {
+    "id": {"type": "string"},
+    "item_id": {"type": "string"},
+    "item_name": {"type": "string"},
+    "start": DATETIME,
+    "end": DATETIME,
+    "status": STATUS,
+    "prolong_count": {"type": "integer"},
+    "created_at": DATETIME,
+    "cancel_reason": {"type": ["string", "null"], "description": "Why staff cancelled it, if they did."},
+}
+USER_PROPS: dict[str, Any] = {
+    "id": {"type": "string"},
+    "email": {"type": "string"},
+    "name": {"type": "string"},
+    "role": ROLE,
+    "is_active": {"type": "boolean"},
+}
+
 SCHEMAS: dict[str, Any] = {
     "Problem": obj(
         {
@@ -102,34 +130,13 @@ SCHEMAS: dict[str, Any] = {
             "description": {"type": "array", "items": {"type": "string"}},
         }
     ),
-    "Item": obj(
-        {
-            "id": {"type": "string"},
-            "name": {"type": "string"},
-            "description": {"type": "string"},
-            "category": {"type": "string"},
-            "location": {"type": "string"},
-            "policy": ref("Policy"),
-        }
-    ),
+    "Item": obj({**ITEM_PROPS, "policy": ref("Policy")}),
     "Interval": obj({"start": DATETIME, "end": DATETIME}),
     "Schedule": {"type": "array", "items": ref("Interval"), "description": "Busy intervals, by start."},
     "ReservationRequest": obj(
         {"item_id": {"type": "string", "minLength": 1, "maxLength": 100}, "start": DATETIME, "end": DATETIME}
     ),
-    "Reservation": obj(
-        {
-            "id": {"type": "string"},
-            "item_id": {"type": "string"},
-            "item_name": {"type": "string"},
-            "start": DATETIME,
-            "end": DATETIME,
-            "status": {"type": "string", "enum": ["booked", "checked_out", "returned", "cancelled"]},
-            "prolong_count": {"type": "integer"},
-            "created_at": DATETIME,
-            "cancel_reason": {"type": ["string", "null"], "description": "Why staff cancelled it, if they did."},
-        }
-    ),
+    "Reservation": obj(RESERVATION_PROPS),
     "ReservationList": obj(
         {
             "reservations": {"type": "array", "items": ref("Reservation")},
@@ -188,16 +195,7 @@ SCHEMAS: dict[str, Any] = {
         required=["edit_version", "name", "category"],
     ),
     "StaffItem": obj(
-        {
-            "id": {"type": "string"},
-            "name": {"type": "string"},
-            "description": {"type": "string"},
-            "category": {"type": "string"},
-            "location": {"type": "string"},
-            "policy": ref("Policy"),
-            "active": {"type": "boolean"},
-            "edit_version": {"type": "integer"},
-        }
+        {**ITEM_PROPS, "policy": ref("Policy"), "active": {"type": "boolean"}, "edit_version": {"type": "integer"}}
     ),
     "StaffItemList": obj(
         {
@@ -215,21 +213,7 @@ SCHEMAS: dict[str, Any] = {
             }
         }
     ),
-    "StaffReservation": obj(
-        {
-            "id": {"type": "string"},
-            "item_id": {"type": "string"},
-            "item_name": {"type": "string"},
-            "start": DATETIME,
-            "end": DATETIME,
-            "status": {"type": "string", "enum": ["booked", "checked_out", "returned", "cancelled"]},
-            "prolong_count": {"type": "integer"},
-            "created_at": DATETIME,
-            "user_id": {"type": "string"},
-            "state": {"type": "string"},
-            "cancel_reason": {"type": ["string", "null"]},
-        }
-    ),
+    "StaffReservation": obj({**RESERVATION_PROPS, "user_id": {"type": "string"}, "state": {"type": "string"}}),
     "StaffReservationList": obj(
         {
             "reservations": {"type": "array", "items": ref("StaffReservation")},
@@ -276,15 +260,7 @@ SCHEMAS: dict[str, Any] = {
             }
         }
     ),
-    "User": obj(
-        {
-            "id": {"type": "string"},
-            "email": {"type": "string"},
-            "name": {"type": "string"},
-            "role": {"type": "string", "enum": ["member", "staff", "admin"]},
-            "is_active": {"type": "boolean"},
-        }
-    ),
+    "User": obj(USER_PROPS),
     "UserList": obj({"users": {"type": "array", "items": ref("User")}}),
     "UserCreate": obj(
         {
@@ -295,14 +271,7 @@ SCHEMAS: dict[str, Any] = {
         required=["email", "role"],
     ),
     "NewUser": obj(
-        {
-            "id": {"type": "string"},
-            "email": {"type": "string"},
-            "name": {"type": "string"},
-            "role": {"type": "string"},
-            "is_active": {"type": "boolean"},
-            "set_password_url": {"type": "string", "description": "One-time link; share it with the user."},
-        }
+        {**USER_PROPS, "set_password_url": {"type": "string", "description": "One-time link for the user."}}
     ),
     "RoleRequest": obj({"role": {"type": "string", "enum": ["member", "staff", "admin"]}}),
 }
