@@ -8,7 +8,7 @@ and the 1,000th request.
 any growth left is the process's own.
 
 The mix, per 10 requests: 3 catalogue pages, 2 item pages, 1 booking page, 1 my bookings,
-1 booking (POST), 1 anonymous sign-in page, 1 /api/v1/ request (a 404 until the API lands).
+1 booking (POST), 1 anonymous sign-in page, 1 /api/v1/items request (with the session).
 """
 
 from __future__ import annotations

@@ -107,6 +107,13 @@ def test_every_page_has_the_security_headers(production, member, item):
         (signed_in, "/bookings/", 200),
         (signed_in, "/bookings/?show=past", 200),
         (signed_in, "/accounts/password/", 200),
+        (signed_in, "/accounts/profile/", 200),
+        (anonymous, "/api/docs", 200),
+        (anonymous, "/api/v1/openapi.json", 200),
+        (anonymous, "/api/v1/items", 401),
+        (signed_in, "/api/v1/items", 200),
+        (signed_in, f"/api/v1/reservations/{booking.reservation_id}", 200),
+        (signed_in, "/api/v1/no-such-path", 404),
     ]
     for client, url, status in pages:
         r = client.get(url, secure=True)
