@@ -5,10 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import statistics
-import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,28 +48,13 @@ def env(**extra: str) -> dict[str, str]:
     return {**os.environ, **BASE_ENV, **extra}
 
 
-@contextmanager
-def localdb() -> Iterator[str]:
+def localdb():
     """The project's local DynamoDB server process on a free loopback port."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "reservations.localdb", "--port", "0"],
-        cwd=ROOT,
-        env=env(),
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = proc.stdout.readline()
-        assert line.startswith("LOCALDB_READY "), line
-        yield line.split()[1]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        proc.stdout.close()
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from reservations.localdb.process import local_dynamodb
+
+    return local_dynamodb(env())
 
 
 def setup_django(endpoint: str | None) -> None:

@@ -241,12 +241,17 @@ def my_bookings(*, user_id: str, view: str, now: datetime, limit: int = 20, curs
     return Page(reservations=rows, next_cursor=_encode_cursor(next_key, user_id, view))
 
 
-def reservation_for_user(*, reservation_id: str, user_id: str) -> ReservationRecord:
-    """A member's own reservation (one strongly consistent GetItem); anyone else's is "not found"."""
+def reservation_get(reservation_id: str) -> ReservationRecord:
+    """Any reservation by id (one strongly consistent GetItem): staff reads."""
     try:
-        reservation = ReservationRecord.get(reservation_id, consistent_read=True)
+        return ReservationRecord.get(reservation_id, consistent_read=True)
     except DoesNotExist:
         raise BookingError("not_found") from None
+
+
+def reservation_for_user(*, reservation_id: str, user_id: str) -> ReservationRecord:
+    """A member's own reservation; anyone else's is "not found" (ids of others cannot be probed)."""
+    reservation = reservation_get(reservation_id)
     if reservation.user_id != user_id:
         raise BookingError("not_found")
     return reservation

@@ -464,6 +464,30 @@ def reservation_cancel(
 # The caller (a staff page or API endpoint) checks the role; these take the actor for the trail.
 
 
+def _staff_change(
+    *,
+    reservation_id: str,
+    now: datetime,
+    decide: Callable[[ReservationRecord, ItemRecord, list[rules.Interval]], list[rules.Interval]],
+    actor_id: str,
+    action: str,
+    reason: str,
+) -> ReservationRecord:
+    """A staff action on any booking: its `decide` checks the status itself, and it works on
+    retired items too (their bookings can still be handed out, taken back or cancelled)."""
+    return _change_booking(
+        user_id=None,
+        reservation_id=reservation_id,
+        now=now,
+        decide=decide,
+        actor_id=actor_id,
+        action=action,
+        reason=reason,
+        require_active=False,
+        check_status=False,
+    )
+
+
 def _required(reason: str) -> str:
     reason = reason.strip()
     if not reason:
@@ -496,16 +520,13 @@ def reservation_check_out(
         reservation.checked_out_at = to_store(now)
         return schedule
 
-    return _change_booking(
-        user_id=None,
+    return _staff_change(
         reservation_id=reservation_id,
         now=now,
         decide=decide,
         actor_id=actor_id,
         action="reservation.checked_out",
         reason=note,
-        require_active=False,
-        check_status=False,
     )
 
 
@@ -531,16 +552,13 @@ def reservation_check_in(
             return _replace(schedule, reservation)
         return schedule
 
-    return _change_booking(
-        user_id=None,
+    return _staff_change(
         reservation_id=reservation_id,
         now=now,
         decide=decide,
         actor_id=actor_id,
         action="reservation.checked_in",
         reason=note,
-        require_active=False,
-        check_status=False,
     )
 
 
@@ -561,16 +579,13 @@ def reservation_staff_cancel(
         reservation.cancel_reason = reason
         return [b for b in schedule if b.reservation_id != reservation.reservation_id]
 
-    changed = _change_booking(
-        user_id=None,
+    changed = _staff_change(
         reservation_id=reservation_id,
         now=now,
         decide=decide,
         actor_id=actor_id,
         action="reservation.cancelled",
         reason=reason,
-        require_active=False,
-        check_status=False,
     )
     return _with_email("cancelled", changed)
 

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 
-from reservations import audit, clock, services, staff_selectors, staff_services
+from reservations import audit, clock, selectors, services, staff_selectors, staff_services
 from reservations.accounts import services as accounts
 from reservations.accounts.models import ROLES
 from reservations.booking.policy import Policy
@@ -240,8 +240,8 @@ def book_on_behalf(request: Any, caller: Caller, body: dict[str, Any]) -> Reply:
 
 
 def get_reservation(request: Any, caller: Caller, body: Any, reservation_id: str) -> Reply:
-    both = services.reservation_with_item(reservation_id=reservation_id, user_id=None)
-    return Reply(200, staff_reservation(both.reservation), {"ETag": serialize.etag(both.reservation)})
+    reservation = selectors.reservation_get(reservation_id)
+    return Reply(200, staff_reservation(reservation), {"ETag": serialize.etag(reservation)})
 
 
 def check_out(request: Any, caller: Caller, body: dict[str, Any], reservation_id: str) -> Reply:

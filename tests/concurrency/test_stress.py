@@ -7,8 +7,6 @@ requires: a threaded moto server lets two conditional writes of one key both win
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -19,6 +17,7 @@ import pytest
 
 from reservations import services
 from reservations.booking.errors import BookingError
+from reservations.localdb.process import local_dynamodb
 from reservations.store import connection as store_connection
 from reservations.store.models import ItemRecord, ReservationRecord
 from reservations.store.tables import create_tables
@@ -32,21 +31,8 @@ REFUSED = {"conflict", "race_lost"}
 
 @pytest.fixture(scope="module")
 def server_endpoint():
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "reservations.localdb", "--port", "0"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    try:
-        line = proc.stdout.readline()
-        assert line.startswith("LOCALDB_READY "), line
-        yield line.split()[1]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        proc.stdout.close()
+    with local_dynamodb({**os.environ, "PYTHONPATH": str(ROOT)}) as endpoint:
+        yield endpoint
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -21,7 +20,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -29,6 +27,8 @@ from pathlib import Path
 import pytest
 
 from reservations import clock, services
+from reservations.localdb.process import local_dynamodb
+from reservations.localdb.process import started as start_process
 from reservations.store import connection as store_connection
 from reservations.store.models import ItemRecord, ReservationRecord
 from reservations.store.tables import create_tables
@@ -43,25 +43,6 @@ ITEMS = 5
 EXPECTED = {200, 302, 409, 422}  # pages, redirects after a write, conflicts, refused forms
 FMT = "%Y-%m-%dT%H:%M"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@contextmanager
-def process(args: list[str], ready: str, env: dict[str, str]):
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    try:
-        line = proc.stdout.readline()
-        assert line.startswith(ready), line
-        # Keep reading what the process prints (console emails, logs): a full pipe would block it.
-        threading.Thread(target=proc.stdout.read, daemon=True).start()
-        yield line.split()[1]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        proc.stdout.close()
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -125,7 +106,7 @@ def simulate(member: Member, *, deadline: float, items: list[str], slots: list[d
 
 def test_members_browse_and_book_under_load():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with process([sys.executable, "-m", "reservations.localdb", "--port", "0"], "LOCALDB_READY", env) as endpoint:
+    with local_dynamodb(env) as endpoint:
         store_connection.use(store_connection.make_connection(host=endpoint, max_pool_connections=16))
         try:
             create_tables()
@@ -149,7 +130,7 @@ def test_members_browse_and_book_under_load():
                 "LOG_LEVEL": "ERROR",  # 409s are expected here; a 5xx still logs (and fails the test)
                 "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             }
-            with process([sys.executable, "-m", "tests.load.appserver"], "APP_READY", app_env) as base:
+            with start_process([sys.executable, "-m", "tests.load.appserver"], ready="APP_READY", env=app_env) as base:
                 log, confirmed, lock, errors = [], [], threading.Lock(), []
                 started = time.monotonic()
                 deadline = started + SECONDS
