@@ -24,7 +24,7 @@ $(NODE_STAMP): package.json package-lock.json
 install: $(STAMP) $(NODE_STAMP) ## create .venv and install everything (run and test; npm: axe-core for the browser test)
 
 run: $(STAMP) ## run the site on http://127.0.0.1:$${PORT:-8000} with a local DynamoDB and demo data
-	$(PY) -m reservations.devserver
+	$(PY) -m localdev.devserver
 
 test: $(STAMP) $(NODE_STAMP) ## run the whole test suite (unit, store, web, Lambda, concurrency, browser)
 	$(PY) -m pytest -n 2 --dist loadgroup

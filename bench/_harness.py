@@ -52,7 +52,7 @@ def localdb():
     """The project's local DynamoDB server process on a free loopback port."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from reservations.localdb.process import local_dynamodb
+    from localdev.dynamodb.process import local_dynamodb
 
     return local_dynamodb(env())
 

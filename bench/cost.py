@@ -154,7 +154,9 @@ def run() -> None:
     from django.test import Client
     from pynamodb.connection.base import Connection
 
-    from reservations import clock, services
+    from reservations import clock
+    from reservations.bookings.member import reservation_create
+    from reservations.bookings.selectors import reservation_for_user
     from reservations.store.connection import shared_connection
     from reservations.store.tables import create_tables
     from tests.factories import future_slot, make_item, make_user
@@ -188,7 +190,7 @@ def run() -> None:
     # some history: a booked item has a schedule, a member has bookings
     for days in (2, 3, 4):
         start, end = future_slot(days=days, hours=2)
-        services.reservation_create(user_id=member.pk, item_id=items[days].item_id, start=start, end=end)
+        reservation_create(user_id=member.pk, item_id=items[days].item_id, start=start, end=end)
 
     client = Client()
     client.force_login(member)
@@ -210,7 +212,7 @@ def run() -> None:
     def prolong() -> Any:
         book()  # a fresh booking each time (two prolongs at most per booking); not counted below
         rid = state["last"]
-        reservation = services.reservation_with_item(reservation_id=rid, user_id=member.pk).reservation
+        reservation = reservation_for_user(reservation_id=rid, user_id=member.pk)
         from reservations.store.timefmt import from_store
 
         new_end = from_store(reservation.end) + timedelta(minutes=30)

@@ -50,7 +50,7 @@ def main() -> None:
     with localdb() as endpoint:
         setup_django(endpoint)
         data = seed(items=12)
-        from reservations.services import reservation_create
+        from reservations.bookings.member import reservation_create
         from tests.factories import future_slot
 
         start, end = future_slot(days=1, hours=1)

@@ -26,8 +26,12 @@ from django.conf import settings
 from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.models import Model
 
-from reservations import clock, notifications, services
-from reservations.booking.errors import BookingError
+from reservations import clock, notifications
+from reservations.accounts.users import user_by_id
+from reservations.bookings import desk
+from reservations.domain import lifecycle, rules
+from reservations.domain.errors import DomainError
+from reservations.store.convert import policy_of
 from reservations.store.models import ItemRecord, ReservationRecord, SessionRecord, ThrottleRecord
 from reservations.store.timefmt import from_store, to_store
 
@@ -56,10 +60,8 @@ def send_reminders(*, now: datetime | None = None) -> Result:
     """A reminder before an active booking ends (lead time: settings.REMINDER_LEAD_MINUTES)."""
     now = now or clock.now()
     until = now + timedelta(minutes=settings.REMINDER_LEAD_MINUTES)
-    from reservations.accounts.services import user_by_id
-
     sent = skipped = 0
-    for status in services.ACTIVE_STATUSES:
+    for status in lifecycle.ACTIVE_STATUSES:
         for r in ReservationRecord.by_status_end.query(
             status,
             ReservationRecord.end.between(to_store(now + timedelta(seconds=1)), to_store(until)),
@@ -118,8 +120,6 @@ def release_no_shows(*, now: datetime | None = None) -> Result:
         return {"released": 0}
     item_ids = {r.item_id for r in candidates}
     items = {item.item_id: item for item in ItemRecord.batch_get(item_ids)}
-    from reservations.booking import rules
-    from reservations.store.convert import policy_of
 
     released = 0
     for r in candidates:
@@ -129,8 +129,8 @@ def release_no_shows(*, now: datetime | None = None) -> Result:
         if not rules.is_no_show(policy=policy_of(item), start=from_store(r.start), status=r.status, now=now):
             continue
         try:
-            services.reservation_release_no_show(reservation_id=r.reservation_id, now=now)
-        except BookingError as error:  # checked out or released meanwhile: nothing to do
+            desk.reservation_release_no_show(reservation_id=r.reservation_id, now=now)
+        except DomainError as error:  # checked out or released meanwhile: nothing to do
             logger.info("No-show %s not released: %s", r.reservation_id, error.code)
             continue
         released += 1

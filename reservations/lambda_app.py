@@ -35,7 +35,7 @@ Everything heavy is built once, at import (cold start), never per request.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from http import HTTPStatus
 from typing import Any
 
@@ -80,7 +80,7 @@ def _is_single_value_alb(environ: dict[str, Any]) -> bool:
     return "elb" in _request_context(environ) and not environ.get("apig_wsgi.multi_value_headers")
 
 
-def _header_casings(name: str) -> Iterable[str]:
+def _header_casings(name: str) -> Iterator[str]:
     """`name`, then every other upper/lower-case spelling of it (2**letters of them)."""
     yield name
     letters = [i for i, char in enumerate(name) if char.isalpha()]

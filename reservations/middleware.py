@@ -28,13 +28,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
-from reservations.api.errors import problem
+from reservations.api.errors import headers_of, problem
+from reservations.domain.errors import DomainError
 from reservations.store.errors import is_unavailable
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
-RETRY_AFTER_SECONDS = 5
 
 
 def is_api(request: HttpRequest) -> bool:
@@ -42,16 +42,14 @@ def is_api(request: HttpRequest) -> bool:
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    """The one answer to "the store could not be reached": 503 with Retry-After, pages and API alike.
+    It never claims that nothing changed: a write may have been applied before the connection failed."""
+    error = DomainError("unavailable")
     if is_api(request):
-        return problem(
-            503,
-            "unavailable",
-            "The booking store is busy or unreachable. Nothing was changed; try again shortly.",
-            headers=headers,
-        )
+        return problem(error)
+    headers = headers_of(error)
     # A standalone template: rendering base.html would read the session and the user again.
-    body = loader.render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+    body = loader.render_to_string("503.html", {"retry_after": headers["Retry-After"]})
     return HttpResponse(body, status=503, headers=headers)
 
 
@@ -75,7 +73,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if error is not None and is_unavailable(error):
         return unavailable_response(request)
     if is_api(request):
-        return problem(500, "server_error", "Something went wrong on our side. Please try again.")
+        return problem(DomainError("server_error"))
     return HttpResponse(loader.render_to_string("500.html"), status=500)
 
 

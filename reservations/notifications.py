@@ -19,6 +19,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from reservations.accounts.users import user_by_id
 from reservations.store.models import ReservationRecord
 from reservations.store.timefmt import from_store
 
@@ -60,8 +61,6 @@ def send(kind: str, reservation: ReservationRecord, *, user: Any = None) -> bool
     """Email the booking's member. True when handed to the backend; never raises."""
     try:
         if user is None:
-            from reservations.accounts.services import user_by_id
-
             user = user_by_id(reservation.user_id)
         if user is None or not user.is_active or not user.email:
             logger.warning("No email %s for %s: no active user with an address", kind, reservation.reservation_id)

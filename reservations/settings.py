@@ -6,6 +6,7 @@ the process refuses to start with DEBUG on, the default SECRET_KEY or no ALLOWED
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "reservations.staff",
     "reservations",
 ]
+if not PRODUCTION and importlib.util.find_spec("localdev") is not None:
+    INSTALLED_APPS.append("localdev")  # `manage.py load_demo`; the folder is not in the Lambda zip
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -194,7 +197,10 @@ SIGNIN_THROTTLE_WINDOW_SECONDS = int(env("SIGNIN_THROTTLE_WINDOW_SECONDS", "900"
 
 # JSON API
 API_TOKEN_LIFETIME_SECONDS = int(env("API_TOKEN_LIFETIME_SECONDS", str(30 * 24 * 3600)))
-API_IDEMPOTENCY_SECONDS = 24 * 3600
+API_IDEMPOTENCY_SECONDS = 24 * 3600  # how long an answer is replayed
+# How long a request's claim on its key lasts while it runs: about the function's timeout
+# (zappa_settings.json: 30 s), so a request killed mid-way blocks its retries only that long.
+API_IDEMPOTENCY_CLAIM_SECONDS = int(env("API_IDEMPOTENCY_CLAIM_SECONDS", "35"))
 # CORS for app origins (django-cors-headers), only under /api/. None by default.
 CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"

@@ -8,20 +8,20 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from reservations.booking.policy import Policy
+from reservations.domain.policy import Policy
 
 PASSWORD = "correct horse battery"
 
 
 def make_item(*, name: str = "Projector", category: str = "Equipment", **overrides: Any):
-    from reservations.services import item_create
+    from reservations.catalogue.services import item_create
 
     policy_fields = {k: overrides.pop(k) for k in list(overrides) if k in Policy.__dataclass_fields__}
     return item_create(name=name, category=category, policy=Policy(**policy_fields), **overrides)
 
 
 def make_user(*, email: str = "member@example.com", role: str = "member", password: str = PASSWORD, **overrides: Any):
-    from reservations.accounts.services import user_create
+    from reservations.accounts.users import user_create
 
     return user_create(email=email, password=password, role=role, **overrides)
 

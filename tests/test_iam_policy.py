@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from moto import mock_aws
 
+from reservations.bookings import member as member_bookings
+
 REPO = Path(__file__).resolve().parents[1]
 LAMBDA_POLICY = json.loads((REPO / "deploy" / "iam-policy.json").read_text())
 UPLOAD_POLICY = json.loads((REPO / "deploy" / "iam-static-upload-policy.json").read_text())
@@ -114,23 +116,23 @@ def test_every_dynamodb_call_of_a_full_run_is_granted(dynamo_calls, settings):
     """Create the tables, sign up, book, prolong, cancel, and run every job: each call is allowed."""
     from django.core.management import call_command
 
-    from reservations import jobs, services
+    from reservations import jobs
     from tests.factories import at, make_item, make_user
 
     with mock_aws():
         call_command("create_tables")
         member = make_user(email="iam@example.com")
         item = make_item(requires_checkout=True)
-        r = services.reservation_create(
+        r = member_bookings.reservation_create(
             user_id=member.pk, item_id=item.item_id, start=at(1, 9), end=at(1, 11), now=at(1, 8)
         )
-        services.reservation_prolong(
+        member_bookings.reservation_prolong(
             user_id=member.pk, reservation_id=r.reservation_id, new_end=at(1, 12), now=at(1, 8)
         )
-        other = services.reservation_create(
+        other = member_bookings.reservation_create(
             user_id=member.pk, item_id=item.item_id, start=at(2, 9), end=at(2, 10), now=at(1, 8)
         )
-        services.reservation_cancel(user_id=member.pk, reservation_id=other.reservation_id, now=at(1, 8))
+        member_bookings.reservation_cancel(user_id=member.pk, reservation_id=other.reservation_id, now=at(1, 8))
         for job in jobs.JOBS.values():
             job(now=at(1, 11) + timedelta(minutes=30))
     granted = {a for s in statements(LAMBDA_POLICY) for a in as_list(s["Action"])}

@@ -11,24 +11,26 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from reservations import notifications, services
+from reservations import notifications
+from reservations.bookings import member as member_bookings
+from reservations.domain.errors import DomainError
 from reservations.store.models import ReservationRecord, UserRecord
 from tests.factories import at, future_slot
 
 
 def book(member, item):
     start, end = at(1, 9), at(1, 11)
-    return services.reservation_create(
+    return member_bookings.reservation_create(
         user_id=member.pk, item_id=item.item_id, start=start, end=end, now=start - timedelta(hours=1)
     )
 
 
 def test_booking_prolong_and_cancel_each_email_the_member_once(member, item):
     r = book(member, item)
-    services.reservation_prolong(
+    member_bookings.reservation_prolong(
         user_id=member.pk, reservation_id=r.reservation_id, new_end=at(1, 12), now=at(1, 8, 30)
     )
-    services.reservation_cancel(user_id=member.pk, reservation_id=r.reservation_id, now=at(1, 8, 45))
+    member_bookings.reservation_cancel(user_id=member.pk, reservation_id=r.reservation_id, now=at(1, 8, 45))
     assert [(m.subject, m.to) for m in mail.outbox] == [
         ("Booked: Projector", ["member@example.com"]),
         ("Prolonged: Projector", ["member@example.com"]),
@@ -47,14 +49,14 @@ def test_booking_prolong_and_cancel_each_email_the_member_once(member, item):
 
 def test_ending_early_sends_a_returned_email(member, item):
     r = book(member, item)
-    services.reservation_cancel(user_id=member.pk, reservation_id=r.reservation_id, now=at(1, 10))
+    member_bookings.reservation_cancel(user_id=member.pk, reservation_id=r.reservation_id, now=at(1, 10))
     assert [m.subject for m in mail.outbox] == ["Booked: Projector", "Returned: Projector"]
 
 
 def test_a_refused_booking_sends_nothing(member, item):
     book(member, item)
     mail.outbox.clear()
-    with pytest.raises(services.BookingError):
+    with pytest.raises(DomainError):
         book(member, item)
     assert mail.outbox == []
 

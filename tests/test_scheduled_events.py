@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 
 from reservations import jobs
+from reservations.bookings import member as member_bookings
 from reservations.lambda_app import handler, job_name_of
 from tests.factories import make_item
 
@@ -86,11 +87,12 @@ def test_kwargs_job_wins_over_the_rule_name(monkeypatch):
 
 
 def test_a_real_job_runs_through_the_handler(aws, member):
-    from reservations import services
     from tests.factories import at
 
     item = make_item()
-    services.reservation_create(user_id=member.pk, item_id=item.item_id, start=at(1, 9), end=at(1, 11), now=at(1, 8))
+    member_bookings.reservation_create(
+        user_id=member.pk, item_id=item.item_id, start=at(1, 9), end=at(1, 11), now=at(1, 8)
+    )
     mail.outbox.clear()
     monkey_now = at(1, 10, 30)
     original = jobs.send_reminders

@@ -8,8 +8,8 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 
 from . import prefetch
-from .models import User
-from .services import user_by_email, user_by_id, user_from_record
+from .models import User, user_from_record
+from .users import user_by_email, user_by_id
 
 
 class DynamoBackend:

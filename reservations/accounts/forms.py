@@ -3,13 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import authenticate
 from django.http import HttpRequest
 
-from . import throttle
-from .models import User
+from reservations.domain.errors import DomainError
 
-SIGNIN_FAILED = "The email or password is not right. Please try again."
+from .models import User
+from .signin import sign_in
+
+SIGNIN_FAILED = DomainError("bad_credentials").message
 
 
 class SignInForm(forms.Form):
@@ -33,26 +34,11 @@ class SignInForm(forms.Form):
         email, password = data.get("email"), data.get("password")
         if not email or password is None:
             return data
-        address = client_address(self.request)
-        verdict = throttle.check(email=email, address=address)
-        if verdict.blocked:
-            minutes = max(1, round(verdict.retry_after_seconds / 60))
-            raise forms.ValidationError(
-                f"Too many failed sign-in attempts. Please wait {minutes} minute{'s' if minutes != 1 else ''} and try again.",
-                code="throttled",
-            )
-        user = authenticate(self.request, username=email, password=password)
-        if user is None:
-            throttle.record_failure(email=email, address=address)
-            raise forms.ValidationError(SIGNIN_FAILED, code="invalid_login")
-        throttle.reset_account(email)
-        self.user = user
+        try:
+            self.user = sign_in(self.request, email=email, password=password)
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
         return data
-
-
-def client_address(request: HttpRequest) -> str:
-    """The caller's address. Behind API Gateway or an ALB, REMOTE_ADDR is the client's (apig-wsgi sets it)."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 class ProfileForm(forms.Form):

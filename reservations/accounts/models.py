@@ -7,10 +7,15 @@ touches a relational database. save() writes to DynamoDB, because Django itself 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
+from pynamodb.expressions.update import Action
+
+from reservations.store.models import UserRecord
+from reservations.store.timefmt import from_store, to_store
 
 ROLES = ("member", "staff", "admin")  # admin: staff who also manage users and roles
 STAFF_ROLES = ("staff", "admin")
@@ -54,9 +59,39 @@ class User(AbstractBaseUser):
         return self.name or self.email
 
     def save(self, *args: Any, update_fields: Any = None, **kwargs: Any) -> None:
-        from .services import user_save
-
-        user_save(self, update_fields=update_fields)
+        _save(self, update_fields=update_fields)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("users are deactivated, not deleted")
+
+
+def user_from_record(record: UserRecord) -> User:
+    return User(
+        id=record.user_id,
+        email=record.email,
+        name=record.name,
+        role=record.role,
+        is_active=record.is_active,
+        send_reminders=record.send_reminders is not False,  # absent: on
+        password=record.password,
+        last_login=from_store(record.last_login) if record.last_login else None,
+    )
+
+
+def user_snapshot(user: User | UserRecord) -> dict[str, Any]:
+    """What an audit entry records of a user."""
+    return {"email": user.email, "name": user.name, "role": user.role, "is_active": bool(user.is_active)}
+
+
+def _save(user: User, *, update_fields: Iterable[str] | None) -> None:
+    """Persist the fields Django changes itself (password, last login, name); never email or role here."""
+    fields = set(update_fields) if update_fields is not None else {"password", "last_login", "name"}
+    actions: list[Action] = []
+    if "password" in fields:
+        actions.append(UserRecord.password.set(user.password))
+    if "last_login" in fields and user.last_login is not None:
+        actions.append(UserRecord.last_login.set(to_store(user.last_login)))
+    if "name" in fields:
+        actions.append(UserRecord.name.set(user.name))
+    if actions:
+        UserRecord(user_id=user.pk).update(actions=actions, condition=UserRecord.user_id.exists())

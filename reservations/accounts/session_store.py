@@ -29,11 +29,13 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from reservations import clock
 from reservations.store.connection import shared_connection
 from reservations.store.errors import response_code
+from reservations.store.ids import is_id
 from reservations.store.models import SessionRecord, UserRecord
 
 from . import prefetch
 
 VALID_KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
+MAX_KEY_LENGTH = 200
 
 
 KEY_SEPARATOR = "."
@@ -71,8 +73,10 @@ class SessionStore(SessionBase):
         return f"{user_id}{KEY_SEPARATOR}{random}" if user_id else random
 
     def _fetch(self, session_key: str) -> SessionRecord | None:
+        if len(session_key) > MAX_KEY_LENGTH:  # a forged cookie: DynamoDB would refuse the key
+            return None
         user_id = user_id_of(session_key)
-        if user_id is not None:
+        if user_id is not None and is_id(user_id):
             record, user = _fetch_with_user(session_key, user_id)
             if record is not None and record.user_id == user_id:
                 prefetch.remember(user_id, user)
@@ -103,12 +107,14 @@ class SessionStore(SessionBase):
             return {}
         return self.decode(record.data)
 
-    def exists(self, session_key: str) -> bool:
+    def exists(self, session_key: str | None) -> bool:
+        if not session_key:  # Django's contract: no key, no session (Django's own backends agree)
+            return False
         return self._fetch(session_key) is not None
 
     def create(self) -> None:
         while True:
-            self._session_key = self._get_new_session_key()
+            self._session_key = self._get_new_session_key()  # type: ignore[assignment]
             try:
                 self.save(must_create=True)
             except CreateError:

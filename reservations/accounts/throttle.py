@@ -2,6 +2,11 @@
 
 A counter lives for one window from its first failure. Expired rows are ignored on read
 (DynamoDB's TTL deletes late), and a failure after expiry starts a new window.
+
+Counting is atomic: a failure is one conditional UpdateItem that adds 1 to a live window or
+starts one where none exists (`if_not_exists` on the expiry), so parallel failures are all
+counted. Only when an expired window is still stored does a second conditional update restart
+it; of several writers only one can, and the others add to the window it started.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from pynamodb.exceptions import UpdateError
@@ -63,14 +69,30 @@ def reset_account(email: str) -> None:
 
 def _increment(key: str) -> None:
     now = clock.now()
+    window_end = now + timedelta(seconds=settings.SIGNIN_THROTTLE_WINDOW_SECONDS)
+    record = ThrottleRecord(key=key)
+    for _ in range(3):
+        if _conditional(
+            record,
+            [ThrottleRecord.failures.add(1), ThrottleRecord.expires_at.set(ThrottleRecord.expires_at | window_end)],
+            ThrottleRecord.key.does_not_exist() | (ThrottleRecord.expires_at > now),
+        ):
+            return
+        # An expired window is still stored: restart it (one writer wins; the others add to it).
+        if _conditional(
+            record,
+            [ThrottleRecord.failures.set(1), ThrottleRecord.expires_at.set(window_end)],
+            ThrottleRecord.expires_at <= now,
+        ):
+            return
+    raise RuntimeError(f"throttle window for {key} kept changing")  # pragma: no cover
+
+
+def _conditional(record: ThrottleRecord, actions: list[Any], condition: Any) -> bool:
     try:
-        ThrottleRecord(key=key).update(
-            actions=[ThrottleRecord.failures.add(1)],
-            condition=ThrottleRecord.expires_at > now,
-        )
+        record.update(actions=actions, condition=condition)
     except UpdateError as error:
         if response_code(error) != "ConditionalCheckFailedException":
             raise
-        # No live window: start one.
-        window = timedelta(seconds=settings.SIGNIN_THROTTLE_WINDOW_SECONDS)
-        ThrottleRecord(key=key, failures=1, expires_at=now + window).save()
+        return False
+    return True

@@ -11,8 +11,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
+from reservations.domain.errors import ERRORS, status_of
+
 from .forms import ProfileForm, SignInForm
-from .services import user_for_set_password, user_set_reminders
+from .passwords import user_for_set_password
+from .users import user_set_reminders
 
 
 @never_cache
@@ -31,9 +34,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         login(request, form.user)  # rotates the session key
         messages.success(request, f"Welcome, {form.user.get_short_name()}.")
         return redirect(next_url or "web:catalogue")
-    status = 200
-    if form.errors and any(e.code == "throttled" for e in form.non_field_errors().as_data()):
-        status = 429
+    codes = [e.code for e in form.non_field_errors().as_data()]
+    status = status_of(codes[0]) if codes and codes[0] in ERRORS else (422 if form.errors else 200)
     return render(request, "accounts/sign_in.html", {"form": form, "next": next_url}, status=status)
 
 

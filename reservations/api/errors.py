@@ -1,14 +1,20 @@
-"""Errors as application/problem+json with a stable `code` (RFC 9457). One place maps domain errors."""
+"""Domain errors as application/problem+json (RFC 9457): the status and the message come from the
+one table (reservations.domain.errors); this only writes them down.
+
+    {"type", "title", "status", "detail", "code", "reason", ["rule"], ["errors"]}
+
+`code` is the category apps switch on (conflict, policy_violation, ...); `reason` the precise,
+equally stable code (race_lost, item_retired, ...); `rule` repeats it for policy violations;
+`errors` lists problems per field.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.http import HttpResponse
 
-from reservations.accounts.services import UserError
-from reservations.booking.errors import BookingError
+from reservations.domain.errors import DomainError
 
 TITLES = {
     "invalid": "The request is not valid",
@@ -24,82 +30,48 @@ TITLES = {
     "unavailable": "Temporarily unavailable",
     "server_error": "Server error",
 }
-
-# Domain codes → (HTTP status, API code). Policy rules keep their own code as `rule`.
-POLICY_RULES = {"too_long", "too_short", "not_aligned", "too_soon", "too_far_ahead", "in_past", "prolong_limit"}
-DOMAIN = {
-    "not_found": (404, "not_found"),
-    "item_inactive": (404, "not_found"),
-    "conflict": (409, "conflict"),
-    "race_lost": (409, "conflict"),
-    "not_active": (409, "conflict"),
-    "already_ended": (409, "conflict"),
-    "precondition_failed": (412, "precondition_failed"),
-    # staff actions
-    "exists": (409, "conflict"),
-    "override_conflict": (409, "conflict"),
-    "not_booked": (409, "conflict"),
-    "not_checked_out": (409, "conflict"),
-    "still_booked": (409, "conflict"),
-    "edit_conflict": (409, "conflict"),
-    "already_retired": (409, "conflict"),
-}
-FIELD_ERRORS = {
-    "end_before_start": "end",
-    "prolong_not_later": "end",
-    "reason_required": "reason",
-    "invalid": "non_field_errors",
-}
-USER_ERRORS = {"not_found": 404, "email_taken": 409, "conflict": 409, "not_self": 403}
+RETRY_AFTER_SECONDS = 5  # store outages
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, detail: str = "", **extra: Any) -> None:
-        self.status = status
-        self.code = code
-        self.detail = detail or TITLES.get(code, "")
-        self.extra = extra
-        self.headers: dict[str, str] = {}
-        super().__init__(self.detail)
-
-    def response(self) -> HttpResponse:
-        return problem(self.status, self.code, self.detail, headers=self.headers, **self.extra)
-
-
-def problem(
-    status: int, code: str, detail: str = "", *, headers: dict[str, str] | None = None, **extra: Any
-) -> HttpResponse:
-    body = {
-        "type": f"/api/docs#problem-{code}",
-        "title": TITLES.get(code, "Error"),
-        "status": status,
-        "detail": detail or TITLES.get(code, ""),
-        "code": code,
-        **extra,
+def problem(error: DomainError) -> HttpResponse:
+    category = error.category
+    body: dict[str, object] = {
+        "type": f"/api/docs#problem-{category}",
+        "title": TITLES.get(category, "Error"),
+        "status": error.status,
+        "detail": error.message,
+        "code": category,
+        "reason": error.code,
     }
-    response = HttpResponse(json.dumps(body), status=status, content_type="application/problem+json")
-    for name, value in (headers or {}).items():
+    if category == "policy_violation":
+        body["rule"] = error.code
+    if error.fields:
+        body["errors"] = error.fields
+    response = HttpResponse(json.dumps(body), status=error.status, content_type="application/problem+json")
+    for name, value in headers_of(error).items():
         response[name] = value
     return response
 
 
-def from_booking_error(error: BookingError) -> ApiError:
-    if error.code in POLICY_RULES:
-        return ApiError(422, "policy_violation", error.message, rule=error.code)
-    if error.code in DOMAIN:
-        status, code = DOMAIN[error.code]
-        return ApiError(status, code, error.message)
-    field = FIELD_ERRORS.get(error.code, "non_field_errors")
-    return ApiError(422, "invalid", error.message, errors={field: [error.message]})
+def headers_of(error: DomainError) -> dict[str, str]:
+    """The headers a refusal carries, pages and API alike."""
+    headers = {}
+    if error.code == "throttled":
+        headers["Retry-After"] = str(error.params.get("retry_after", 60))
+    elif error.code == "unavailable":
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    elif error.code == "in_flight":
+        headers["Retry-After"] = "1"  # the first copy of the request is running now
+    if error.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    if error.code == "method_not_allowed":
+        headers["Allow"] = str(error.params.get("allowed", ""))
+    if error.status >= 500:
+        headers["Cache-Control"] = "no-store"
+    return headers
 
 
-def from_user_error(error: UserError) -> ApiError:
-    status = USER_ERRORS.get(error.code, 422)
-    code = {404: "not_found", 409: "conflict", 403: "forbidden"}.get(status, "invalid")
-    extra = {"errors": {"non_field_errors": [error.message]}} if code == "invalid" else {}
-    return ApiError(status, code, error.message, **extra)
-
-
-def invalid(errors: dict[str, list[str]], status: int = 422) -> ApiError:
+def invalid(errors: dict[str, list[str]], *, code: str = "invalid") -> DomainError:
+    """Per-field problems (422 `invalid` for a body, 400 `malformed` for a query or a header)."""
     first = next(iter(errors.values()), ["The request is not valid."])[0]
-    return ApiError(status, "invalid", first, errors=errors)
+    return DomainError(code, message=first, fields=errors)

@@ -1,4 +1,5 @@
-"""API input: Django forms give per-field errors; datetimes must carry an offset (or Z)."""
+"""API input: Django forms give per-field errors, and openapi.py describes these same forms, so the
+document says exactly what the server accepts. Datetimes must carry an offset (or Z)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ from typing import Any
 from django import forms
 from django.utils.dateparse import parse_datetime
 
-from .errors import ApiError, invalid
+from reservations.domain.errors import DomainError
+
+from .errors import invalid
 
 MAX_WINDOW_DAYS = 62
+MAX_ID = 100
 
 
 class OffsetDateTimeField(forms.Field):
     default_error_messages = {"invalid": "Use ISO 8601 with an offset, like 2026-12-01T10:00:00Z."}
+    schema = {"type": "string", "format": "date-time"}
 
     def to_python(self, value: Any) -> datetime | None:
         if value in (None, ""):
@@ -30,89 +35,84 @@ class OffsetDateTimeField(forms.Field):
         return parsed
 
 
-class WindowForm(forms.Form):
-    def check_window(self, start_field: str, end_field: str, *, both: bool) -> None:
-        start, end = self.cleaned_data.get(start_field), self.cleaned_data.get(end_field)
-        if both and (start is None) != (end is None):
-            self.add_error(end_field if start else start_field, "Give both ends of the window, or neither.")
-        elif start and end and end <= start:
-            self.add_error(end_field, "Must be after the start.")
-        elif start and end and (end - start).days > MAX_WINDOW_DAYS:
-            self.add_error(end_field, f"The window can be at most {MAX_WINDOW_DAYS} days.")
+class StrictBooleanField(forms.Field):
+    """true or false in a JSON body; in a query string also "true"/"false"/"1"/"0"."""
+
+    schema = {"type": "boolean"}
+    QUERY = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in self.QUERY:
+            return self.QUERY[value.lower()]
+        raise forms.ValidationError("Must be true or false.", code="invalid")
+
+
+class StrictIntegerField(forms.IntegerField):
+    """A whole number; a JSON true/false is not one (Python would take it as 1/0)."""
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, bool | float):
+            raise forms.ValidationError("Must be a whole number.", code="invalid")
+        return super().to_python(value)  # type: ignore[no-any-return]
+
+
+class NestedFormField(forms.Field):
+    """A JSON object validated by another form (e.g. an item's policy)."""
+
+    def __init__(self, form_class: type[forms.Form], **kwargs: Any) -> None:
+        self.form_class = form_class
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> dict[str, Any] | None:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, dict):
+            raise forms.ValidationError("Must be an object.", code="invalid")
+        try:
+            return parse(self.form_class, value)
+        except DomainError as error:
+            problems = [f"{name}: {message}" for name, messages in error.fields.items() for message in messages]
+            raise forms.ValidationError(problems or [error.message], code="invalid") from None
+
+
+def window_problem(start: datetime | None, end: datetime | None, *, both: bool) -> str:
+    """What is wrong with [start, end) as a window, or ""."""
+    if both and (start is None) != (end is None):
+        return "Give both ends of the window, or neither."
+    if start and end and end <= start:
+        return "Must be after the start."
+    if start and end and (end - start).days > MAX_WINDOW_DAYS:
+        return f"The window can be at most {MAX_WINDOW_DAYS} days."
+    return ""
 
 
 class PageForm(forms.Form):
-    limit = forms.IntegerField(required=False, min_value=1, max_value=100)
-    cursor = forms.CharField(required=False, max_length=2000)
-
-
-class ItemListForm(PageForm, WindowForm):
-    category = forms.CharField(required=False, max_length=100)
-    available_from = OffsetDateTimeField(required=False)
-    available_to = OffsetDateTimeField(required=False)
-    free_only = forms.NullBooleanField(required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        self.check_window("available_from", "available_to", both=True)
-        if data.get("free_only") and not data.get("available_from"):
-            self.add_error("free_only", "free_only needs available_from and available_to.")
-        return data
-
-
-class ScheduleForm(WindowForm):
-    start = OffsetDateTimeField(required=False)
-    end = OffsetDateTimeField(required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        self.check_window("start", "end", both=False)
-        return data
-
-
-class ReservationListForm(PageForm):
-    status = forms.ChoiceField(required=False, choices=[(c, c) for c in ("upcoming", "active", "past")])
-
-
-class ReservationCreateForm(WindowForm):
-    item_id = forms.CharField(max_length=100)
-    start = OffsetDateTimeField()
-    end = OffsetDateTimeField()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        self.check_window("start", "end", both=True)
-        return data
+    limit = forms.IntegerField(required=False, min_value=1, max_value=100, help_text="Page size (default 20).")
+    cursor = forms.CharField(required=False, max_length=2000, help_text="`next_cursor` of the previous page.")
 
 
 class EmptyForm(forms.Form):
-    pass
+    """No fields: anything sent is an unknown field."""
 
 
-class ProlongForm(forms.Form):
-    end = OffsetDateTimeField()
-
-
-class TokenCreateForm(forms.Form):
-    email = forms.EmailField(max_length=254)
-    password = forms.CharField(max_length=4096, strip=False)
-    name = forms.CharField(required=False, max_length=100)
-
-
-def parse(form_class: type[forms.Form], data: Any, *, status: int = 422, strict: bool = True) -> dict[str, Any]:
-    """Validated data, or an `invalid` error listing every field's problems.
+def parse(form_class: type[forms.Form], data: Any, *, code: str = "invalid", strict: bool = True) -> dict[str, Any]:
+    """Validated data, or DomainError `code` listing every field's problems.
 
     strict: unknown fields are errors (JSON bodies); query strings may carry extra parameters.
     """
     if not isinstance(data, dict):
-        raise ApiError(400, "invalid", "Expected a JSON object.")
+        raise DomainError("malformed", message="Expected a JSON object.")
     unknown = set(data) - set(form_class.base_fields) if strict else set()
     form = form_class(data={k: v for k, v in data.items() if k in form_class.base_fields})
     errors = {} if form.is_valid() else {k: [str(m) for m in v] for k, v in form.errors.items()}
     for name in sorted(unknown):
         errors[name] = ["Unknown field."]
     if errors:
-        raise invalid(errors, status=status)
+        raise invalid(errors, code=code)
     return form.cleaned_data
 
 

@@ -1,31 +1,36 @@
-"""The request/response frame every API route shares: methods, auth, CSRF, JSON, idempotency, errors.
+"""The frame every API route shares: methods, auth, roles, CSRF, JSON, input forms, idempotency, errors.
 
-A route is a dict of method → handler. A handler gets (request, caller, body, **url_kwargs) and
-returns a Reply; it raises ApiError or BookingError to refuse. Nothing else about HTTP lives in
-the handlers.
+A route is `route(GET=Endpoint(...), POST=Endpoint(...), role=...)`. An Endpoint declares its
+handler and everything the OpenAPI document says about it (openapi.py reads these same
+declarations): the forms that parse its body and query, the shape it answers with, the domain
+error codes it may answer (their statuses come from the one table). A handler gets a `Call`
+(caller, parsed body and query) and the URL's values, and returns a Reply; it raises
+DomainError to refuse. Nothing else about HTTP lives in the handlers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from reservations.accounts.models import User
-from reservations.accounts.services import UserError, user_by_id
 from reservations.accounts.tokens import token_verify
-from reservations.booking.errors import BookingError
+from reservations.accounts.users import user_by_id
+from reservations.domain.errors import DomainError
 from reservations.store.models import ApiTokenRecord
 
 from . import idempotency
-from .errors import ApiError, from_booking_error, from_user_error, problem
+from .errors import problem
+from .forms import EmptyForm, parse, query_dict
+from .shapes import ArrayShape, Shape, json_default
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 MAX_BODY = 64 * 1024
@@ -57,80 +62,92 @@ class Caller:
         return str(self.user.pk)
 
 
+@dataclass(frozen=True)
+class Call:
+    request: HttpRequest
+    caller: Caller | None
+    data: dict[str, Any]  # the body, parsed by Endpoint.body
+    query: dict[str, Any]  # the query string, parsed by Endpoint.query
+
+    @property
+    def user_id(self) -> str:
+        assert self.caller is not None
+        return self.caller.user_id
+
+
 Handler = Callable[..., Reply]
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    handler: Handler
+    summary: str
+    tag: str
+    body: type[forms.Form] | None = None
+    query: type[forms.Form] | None = None
+    status: int = 200  # on success
+    returns: Shape | ArrayShape | None = None
+    errors: tuple[str, ...] = ()  # domain codes beyond the ones every endpoint may answer
+    headers: tuple[str, ...] = ()  # response headers on success: "ETag", "Location"
+    if_match: bool = False
+    path: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # path parameters' schemas, if not strings
+    public: bool = False  # no caller needed
+    # POSTs accept an Idempotency-Key unless their answer must never be stored (a new token's secret).
+    idempotent: bool = True
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, default=_default, ensure_ascii=False)
+    return json.dumps(value, default=json_default, ensure_ascii=False)
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+def route(*, role: str = "", **methods: Endpoint) -> Callable[..., HttpResponse]:
+    """A view answering `methods`; every method needs a caller unless its endpoint is public.
 
-
-def route(
-    handlers: dict[str, Handler],
-    *,
-    public: frozenset[str] = frozenset(),
-    idempotent: frozenset[str] = frozenset(),
-    role: str = "",
-) -> Callable[..., HttpResponse]:
-    """A view answering `handlers`' methods; every method needs a caller except those in `public`.
-
-    role: "staff" or "admin" — checked on the server for every call (401 without a caller, 403
+    role: "staff" or "admin", checked on the server for every call (401 without a caller, 403
     for a caller without the role).
     """
-    allowed = ", ".join(sorted(handlers))
+    allowed = ", ".join(sorted(methods))
 
     @csrf_exempt  # bearer tokens need no CSRF; session callers are checked in _authenticate
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         try:
-            handler = handlers.get(request.method or "")
-            if handler is None:
-                raise _method_not_allowed(allowed)
-            caller = None if request.method in public else _authenticate(request)
+            endpoint = methods.get(request.method or "")
+            if endpoint is None:
+                raise DomainError("method_not_allowed", allowed=allowed)
+            caller = None if endpoint.public else _authenticate(request)
             if role and caller is not None and not _has_role(caller.user, role):
-                raise ApiError(403, "forbidden", f"This needs the {role} role.")
+                raise DomainError("forbidden", role=role)
             body = _json_body(request)
-        except ApiError as error:
-            return error.response()
+        except DomainError as error:
+            return problem(error)
 
         def answer() -> HttpResponse:
             try:
-                return handler(request, caller, body, **kwargs).response()
-            except BookingError as error:
-                return from_booking_error(error).response()
-            except UserError as error:
-                return from_user_error(error).response()
-            except ApiError as error:
-                return error.response()
+                query = (
+                    parse(endpoint.query, query_dict(request.GET), code="malformed", strict=False)
+                    if (endpoint.query)
+                    else {}
+                )
+                data = parse(endpoint.body or EmptyForm, body) if request.method in UNSAFE else {}
+                return endpoint.handler(Call(request, caller, data, query), **kwargs).response()
+            except DomainError as error:
+                return problem(error)
 
         key = request.headers.get("Idempotency-Key")
-        if key is not None and request.method in idempotent and caller is not None:
+        if key is not None and request.method == "POST" and endpoint.idempotent and caller is not None:
             return idempotency.run(
                 user_id=caller.user_id, key=key, fingerprint=_fingerprint(request, body), call=answer
             )
         return answer()
 
+    # Read by openapi.py and by the tests that walk every route.
+    view.endpoints = methods  # type: ignore[attr-defined]
+    view.role = role  # type: ignore[attr-defined]
     return view
-
-
-def _method_not_allowed(allowed: str) -> ApiError:
-    error = ApiError(405, "method_not_allowed", f"Allowed: {allowed}.")
-    error.headers["Allow"] = allowed
-    return error
 
 
 def _has_role(user: User, role: str) -> bool:
     return bool(user.is_admin) if role == "admin" else bool(user.is_staff)
-
-
-def _unauthenticated(detail: str) -> ApiError:
-    error = ApiError(401, "unauthenticated", detail)
-    error.headers["WWW-Authenticate"] = 'Bearer realm="api"'
-    return error
 
 
 def _authenticate(request: HttpRequest) -> Caller:
@@ -138,20 +155,20 @@ def _authenticate(request: HttpRequest) -> Caller:
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise _unauthenticated("Use 'Authorization: Bearer <token>'.")
+            raise DomainError("bad_auth_scheme")
         record = token_verify(token.strip())
         user = user_by_id(record.user_id) if record else None
         if record is None or user is None or not user.is_active:
-            raise _unauthenticated("The token is not valid or has expired.")
+            raise DomainError("bad_token")
         return Caller(user=user, token=record)
     user = request.user
     if not user.is_authenticated:
-        raise _unauthenticated("Sign in, or send 'Authorization: Bearer <token>'.")
+        raise DomainError("unauthenticated")
     if request.method in UNSAFE:
         check = CsrfViewMiddleware(lambda r: HttpResponse())
         check.process_request(request)
         if check.process_view(request, None, (), {}) is not None:  # type: ignore[arg-type]
-            raise ApiError(403, "forbidden", "CSRF check failed: send the X-CSRFToken header with a session.")
+            raise DomainError("csrf_failed")
     return Caller(user=user, token=None)  # type: ignore[arg-type]
 
 
@@ -159,16 +176,16 @@ def _json_body(request: HttpRequest) -> Any:
     if request.method not in UNSAFE or not request.body:
         return {}
     if len(request.body) > MAX_BODY:
-        raise ApiError(400, "invalid", "The request body is too large.")
+        raise DomainError("malformed", message="The request body is too large.")
     content_type = request.content_type or ""
     if content_type != "application/json" and not content_type.endswith("+json"):
-        raise ApiError(400, "invalid", "Send a JSON body with Content-Type: application/json.")
+        raise DomainError("malformed", message="Send a JSON body with Content-Type: application/json.")
     try:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "invalid", "The body is not valid JSON.") from None
+        raise DomainError("malformed", message="The body is not valid JSON.") from None
     if not isinstance(body, dict):
-        raise ApiError(400, "invalid", "The body must be a JSON object.")
+        raise DomainError("malformed", message="The body must be a JSON object.")
     return body
 
 
@@ -179,4 +196,4 @@ def _fingerprint(request: HttpRequest, body: Any) -> str:
 
 def not_found_view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     """Unknown paths under /api/ answer JSON too, never an HTML error page."""
-    return problem(404, "not_found", "There is no such API path.")
+    return problem(DomainError("not_found", message="There is no such API path."))

@@ -1,74 +1,141 @@
-"""Records → JSON-ready dicts. The OpenAPI document (openapi.py) describes exactly these shapes."""
+"""The API's response shapes (see shapes.py): records → JSON, and their part of the OpenAPI document."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from reservations.selectors import CatalogueRow
-from reservations.store.convert import policy_of
-from reservations.store.models import ApiTokenRecord, ItemRecord, ReservationRecord
+from reservations import clock
+from reservations.bookings.selectors import state_of
+from reservations.store.convert import POLICY_FIELDS, policy_of
+from reservations.store.models import ReservationRecord
 from reservations.store.timefmt import from_store
 
+from .shapes import (
+    BOOLEAN,
+    DATETIME,
+    INTEGER,
+    STRING,
+    ArrayShape,
+    Field,
+    Shape,
+    attr,
+    enum,
+    getter,
+    many,
+    nullable,
+    of,
+    through,
+)
 
-def item_summary(row: CatalogueRow) -> dict[str, Any]:
-    item = row.item
-    return {
-        "id": item.item_id,
-        "name": item.name,
-        "description": item.description or "",
-        "category": item.category,
-        "location": item.location or "",
-        "available": row.free,
-        "next_free_start": row.next_free_start,
-    }
-
-
-def item_detail(item: ItemRecord) -> dict[str, Any]:
-    policy = policy_of(item)
-    return {
-        "id": item.item_id,
-        "name": item.name,
-        "description": item.description or "",
-        "category": item.category,
-        "location": item.location or "",
-        "policy": {
-            "slot_minutes": policy.slot_minutes,
-            "min_duration_minutes": policy.min_duration_minutes,
-            "max_duration_minutes": policy.max_duration_minutes,
-            "min_notice_minutes": policy.min_notice_minutes,
-            "max_ahead_days": policy.max_ahead_days,
-            "max_prolongations": policy.max_prolongations,
-            "buffer_minutes": policy.buffer_minutes,
-            "requires_checkout": policy.requires_checkout,
-            "no_show_grace_minutes": policy.no_show_grace_minutes,
-            "description": policy.describe(),
-        },
-    }
+STATES = ("upcoming", "active", "ended", "checked_out", "overdue", "returned", "cancelled")
+STATUSES = ("booked", "checked_out", "returned", "cancelled")
+ROLES = ("member", "staff", "admin")
 
 
-def reservation(r: ReservationRecord) -> dict[str, Any]:
-    return {
-        "id": r.reservation_id,
-        "item_id": r.item_id,
-        "item_name": r.item_name,
-        "start": from_store(r.start),
-        "end": from_store(r.end),
-        "status": r.status,
-        "prolong_count": int(r.prolong_count),
-        "created_at": from_store(r.created_at),
-        "cancel_reason": r.cancel_reason or None,
-    }
+def _time(name: str, description: str = "") -> Field:
+    return Field(DATETIME, lambda obj: from_store(getattr(obj, name)), description)
+
+
+def _optional_time(name: str, description: str = "") -> Field:
+    def get(obj: Any) -> Any:
+        value = getattr(obj, name, None)
+        return from_store(value) if value else None
+
+    return Field(nullable(DATETIME), get, description)
+
+
+NEXT_CURSOR = Field(nullable(STRING), lambda page: page.next_cursor, "Pass as `cursor` for the next page; null: none.")
+
+TOKEN = Shape(
+    "Token",
+    {
+        "id": attr("token_id", STRING),
+        "name": attr("name", STRING, default=""),
+        "created_at": _time("created_at"),
+        "last_used_at": _optional_time("last_used_at", "Updated at most hourly."),
+        "expires_at": attr("expires_at", DATETIME),
+    },
+)
+NEW_TOKEN = Shape(
+    "NewToken",
+    {
+        "id": Field(STRING, lambda issued: issued.record.token_id),
+        "token": Field(STRING, lambda issued: issued.token, "Shown once: store it, it is never shown again."),
+        "expires_at": Field(DATETIME, lambda issued: issued.record.expires_at),
+    },
+)
+TOKEN_LIST = Shape("TokenList", {"tokens": many(TOKEN, lambda tokens: tokens)}, nested=(TOKEN,))
+
+ITEM_FIELDS: dict[str, Field] = {
+    "id": attr("item_id", STRING),
+    "name": attr("name", STRING),
+    "description": attr("description", STRING, default=""),
+    "category": attr("category", STRING),
+    "location": attr("location", STRING, default=""),
+}
+ITEM_SUMMARY = Shape(
+    "ItemSummary",
+    {
+        **{name: through(getter("item"), f) for name, f in ITEM_FIELDS.items()},
+        "available": Field(
+            nullable(BOOLEAN), lambda row: row.free, "Free for the window asked; null without a window."
+        ),
+        "next_free_start": Field(
+            nullable(DATETIME), lambda row: row.next_free_start, "When busy: the next start free for as long."
+        ),
+    },
+)
+ITEM_LIST = Shape(
+    "ItemList",
+    {"items": many(ITEM_SUMMARY, lambda page: page.rows), "next_cursor": NEXT_CURSOR},
+    nested=(ITEM_SUMMARY,),
+)
+POLICY = Shape(
+    "Policy",
+    {
+        **{name: Field(BOOLEAN if name == "requires_checkout" else INTEGER, getter(name)) for name in POLICY_FIELDS},
+        "description": Field(
+            {"type": "array", "items": STRING}, lambda policy: policy.describe(), "The policy in plain words."
+        ),
+    },
+)
+ITEM = Shape("Item", {**ITEM_FIELDS, "policy": of(POLICY, policy_of)}, nested=(POLICY,))
+INTERVAL = Shape("Interval", {"start": attr("start", DATETIME), "end": attr("end", DATETIME)})
+SCHEDULE = ArrayShape("Schedule", INTERVAL, "Busy intervals, by start (whose they are is not shown).")
+
+RESERVATION_FIELDS: dict[str, Field] = {
+    "id": attr("reservation_id", STRING),
+    "item_id": attr("item_id", STRING),
+    "item_name": attr("item_name", STRING),
+    "start": _time("start"),
+    "end": _time("end"),
+    "status": attr("status", enum(STATUSES), "What is stored."),
+    "state": Field(enum(STATES), lambda r: state_of(r, clock.now()), "The status at this moment (see the lifecycle)."),
+    "prolong_count": Field(INTEGER, lambda r: int(r.prolong_count or 0)),
+    "created_at": _time("created_at"),
+    "cancel_reason": Field(
+        nullable(STRING), lambda r: r.cancel_reason or None, "Why staff cancelled it (or no_show), if they did."
+    ),
+}
+RESERVATION = Shape("Reservation", RESERVATION_FIELDS)
+RESERVATION_LIST = Shape(
+    "ReservationList",
+    {"reservations": many(RESERVATION, lambda page: page.reservations), "next_cursor": NEXT_CURSOR},
+    nested=(RESERVATION,),
+)
+PROLONG_OPTIONS = Shape(
+    "ProlongOptions",
+    {
+        "allowed": Field(BOOLEAN, lambda a: a.prolong.allowed),
+        "reasons": Field(
+            {"type": "array", "items": STRING},
+            lambda a: [a.prolong.refusal] if a.prolong.refusal else [],
+            "Why not: error codes, as in problem `reason`.",
+        ),
+        "latest_end": Field(nullable(DATETIME), lambda a: a.latest_end, "The furthest the end can move now."),
+    },
+)
 
 
 def etag(r: ReservationRecord) -> str:
     return f'"{int(r.version)}"'
-
-
-def token(t: ApiTokenRecord) -> dict[str, Any]:
-    return {
-        "id": t.token_id,
-        "name": t.name or "",
-        "created_at": from_store(t.created_at),
-        "last_used_at": from_store(t.last_used_at) if t.last_used_at else None,
-        "expires_at": t.expires_at,
-    }

@@ -1,12 +1,12 @@
 from django.urls import path, re_path
 
-from . import staff, views
+from . import docs, staff_bookings, staff_items, staff_users, views
 from .http import not_found_view
 
 app_name = "api"
 urlpatterns = [
-    path("api/docs", views.docs, name="docs"),
-    path("api/v1/openapi.json", views.openapi_document, name="openapi"),
+    path("api/docs", docs.docs, name="docs"),
+    path("api/v1/openapi.json", docs.openapi_document, name="openapi"),
     path("api/v1/auth/tokens", views.tokens, name="tokens"),
     path("api/v1/auth/tokens/<str:token_id>", views.token_detail, name="token"),
     path("api/v1/items", views.items, name="items"),
@@ -21,22 +21,34 @@ urlpatterns = [
     ),
     path("api/v1/reservations/<str:reservation_id>/prolong", views.reservation_prolong, name="reservation_prolong"),
     path("api/v1/reservations/<str:reservation_id>/cancel", views.reservation_cancel, name="reservation_cancel"),
-    path("api/v1/staff/items", staff.items, name="staff_items"),
-    path("api/v1/staff/items/<str:item_id>", staff.item, name="staff_item"),
-    path("api/v1/staff/items/<str:item_id>/retire", staff.item_retire, name="staff_item_retire"),
-    path("api/v1/staff/reservations", staff.reservations, name="staff_reservations"),
-    path("api/v1/staff/overdue", staff.overdue_list, name="staff_overdue"),
-    path("api/v1/staff/reservations/<str:reservation_id>", staff.reservation, name="staff_reservation"),
+    path("api/v1/staff/items", staff_items.items, name="staff_items"),
+    path("api/v1/staff/items/<str:item_id>", staff_items.item, name="staff_item"),
+    path("api/v1/staff/items/<str:item_id>/retire", staff_items.item_retire, name="staff_item_retire"),
+    path("api/v1/staff/reservations", staff_bookings.reservations, name="staff_reservations"),
+    path("api/v1/staff/overdue", staff_bookings.overdue_list, name="staff_overdue"),
+    path("api/v1/staff/reservations/<str:reservation_id>", staff_bookings.reservation, name="staff_reservation"),
     path(
-        "api/v1/staff/reservations/<str:reservation_id>/check-out", staff.reservation_check_out, name="staff_check_out"
+        "api/v1/staff/reservations/<str:reservation_id>/check-out",
+        staff_bookings.reservation_check_out,
+        name="staff_check_out",
     ),
-    path("api/v1/staff/reservations/<str:reservation_id>/check-in", staff.reservation_check_in, name="staff_check_in"),
-    path("api/v1/staff/reservations/<str:reservation_id>/cancel", staff.reservation_cancel, name="staff_cancel"),
-    path("api/v1/staff/reservations/<str:reservation_id>/override", staff.reservation_override, name="staff_override"),
-    path("api/v1/staff/audit/<str:kind>/<str:entity_id>", staff.audit_trail, name="staff_audit"),
-    path("api/v1/staff/users", staff.users, name="staff_users"),
-    path("api/v1/staff/users/<str:user_id>/role", staff.user_role, name="staff_user_role"),
-    path("api/v1/staff/users/<str:user_id>/deactivate", staff.user_deactivate, name="staff_user_deactivate"),
-    path("api/v1/staff/users/<str:user_id>/reactivate", staff.user_reactivate, name="staff_user_reactivate"),
+    path(
+        "api/v1/staff/reservations/<str:reservation_id>/check-in",
+        staff_bookings.reservation_check_in,
+        name="staff_check_in",
+    ),
+    path(
+        "api/v1/staff/reservations/<str:reservation_id>/cancel", staff_bookings.reservation_cancel, name="staff_cancel"
+    ),
+    path(
+        "api/v1/staff/reservations/<str:reservation_id>/override",
+        staff_bookings.reservation_override,
+        name="staff_override",
+    ),
+    path("api/v1/staff/audit/<str:kind>/<str:entity_id>", staff_bookings.audit_trail, name="staff_audit"),
+    path("api/v1/staff/users", staff_users.users, name="staff_users"),
+    path("api/v1/staff/users/<str:user_id>/role", staff_users.user_role, name="staff_user_role"),
+    path("api/v1/staff/users/<str:user_id>/deactivate", staff_users.user_deactivate, name="staff_user_deactivate"),
+    path("api/v1/staff/users/<str:user_id>/reactivate", staff_users.user_reactivate, name="staff_user_reactivate"),
     re_path(r"^api(?:/.*)?$", not_found_view),
 ]

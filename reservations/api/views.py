@@ -1,4 +1,8 @@
-"""API routes: parse (forms) → one service or selector → serialise. Rules live in the services."""
+"""Member API routes: parse (forms, in http.route) → one service or selector → a shape.
+
+Rules live in the services and the lifecycle; what each route may answer is declared on its
+Endpoint, from which the OpenAPI document is built (openapi.py).
+"""
 
 from __future__ import annotations
 
@@ -6,202 +10,275 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from django.core import signing
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django import forms
 from django.urls import reverse
 
-from reservations import clock, selectors, services
-from reservations.accounts import throttle
-from reservations.accounts.backends import DynamoBackend
-from reservations.accounts.forms import client_address
+from reservations import clock
+from reservations.accounts.signin import sign_in
 from reservations.accounts.tokens import token_create, token_revoke, tokens_for_user
-from reservations.booking.errors import BookingError
+from reservations.bookings import member
+from reservations.bookings.selectors import booking_view, my_bookings, reservation_for_user
+from reservations.catalogue.selectors import busy_intervals, catalogue, item_get
+from reservations.domain import lifecycle
+from reservations.domain.errors import POLICY_RULES, DomainError
+from reservations.store import cursor as cursors
 
-from . import openapi, serialize
-from .errors import ApiError
-from .forms import (
-    EmptyForm,
-    ItemListForm,
-    ProlongForm,
-    ReservationCreateForm,
-    ReservationListForm,
-    ScheduleForm,
-    TokenCreateForm,
-    parse,
-    query_dict,
-)
-from .http import Caller, Reply, route
+from . import serialize as s
+from .forms import MAX_ID, MAX_WINDOW_DAYS, OffsetDateTimeField, PageForm, StrictBooleanField, window_problem
+from .http import Call, Endpoint, Reply, route
 
-ITEMS_CURSOR_SALT = "reservations.api.items"
 DEFAULT_LIMIT = 20
+BOOKING_ERRORS = ("not_found", "item_retired", "conflict", "race_lost", "member_unknown", *POLICY_RULES)
+CHANGE_ERRORS = ("not_found", "precondition_failed", "not_active", "already_ended", "item_retired", "race_lost")
+
+
+# ---------------------------------------------------------------- forms
+
+
+class TokenCreateForm(forms.Form):
+    email = forms.EmailField(max_length=254)
+    password = forms.CharField(max_length=4096, strip=False)
+    name = forms.CharField(required=False, max_length=100, help_text="To tell your tokens apart.")
+
+
+class ItemListForm(PageForm):
+    category = forms.CharField(required=False, max_length=100)
+    available_from = OffsetDateTimeField(required=False, help_text="With available_to: the window to check.")
+    available_to = OffsetDateTimeField(required=False)
+    free_only = StrictBooleanField(required=False, help_text="Only items free for the window (needs one).")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        problem = window_problem(data.get("available_from"), data.get("available_to"), both=True)
+        if problem:
+            self.add_error("available_to", problem)
+        if data.get("free_only") and not data.get("available_from"):
+            self.add_error("free_only", "free_only needs available_from and available_to.")
+        return data
+
+
+class ScheduleForm(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        problem = window_problem(data.get("from"), data.get("to"), both=False)
+        if problem:
+            self.add_error("to", problem)
+        return data
+
+
+ScheduleForm.base_fields["from"] = OffsetDateTimeField(required=False, help_text="Default: now.")
+ScheduleForm.base_fields["to"] = OffsetDateTimeField(
+    required=False, help_text=f"Default: from + 7 days; at most {MAX_WINDOW_DAYS} days after from."
+)
+
+
+class ReservationListForm(PageForm):
+    status = forms.ChoiceField(
+        required=False,
+        choices=[(c, c) for c in ("upcoming", "active", "past")],
+        help_text="upcoming, active (started, not ended) or past; none: all, newest first.",
+    )
+
+
+class ReservationCreateForm(forms.Form):
+    item_id = forms.CharField(max_length=MAX_ID)
+    start = OffsetDateTimeField()
+    end = OffsetDateTimeField()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        problem = window_problem(data.get("start"), data.get("end"), both=True)
+        if problem:
+            self.add_error("end", problem)
+        return data
+
+
+class ProlongForm(forms.Form):
+    end = OffsetDateTimeField(help_text="The new end: later than the current one, at most `latest_end`.")
 
 
 # ---------------------------------------------------------------- tokens
 
 
-def create_token(request: HttpRequest, caller: None, body: dict[str, Any]) -> Reply:
-    data = parse(TokenCreateForm, body)
-    email, address = data["email"], client_address(request)
-    verdict = throttle.check(email=email, address=address)
-    if verdict.blocked:
-        error = ApiError(429, "throttled", "Too many failed sign-in attempts. Wait, then try again.")
-        error.headers["Retry-After"] = str(verdict.retry_after_seconds)
-        raise error
-    user = DynamoBackend().authenticate(request, username=email, password=data["password"])
-    if user is None:
-        throttle.record_failure(email=email, address=address)
-        raise ApiError(401, "unauthenticated", "The email or password is not right.")
-    throttle.reset_account(email)
-    issued = token_create(user_id=str(user.pk), name=data.get("name") or "")
-    return Reply(201, {"id": issued.record.token_id, "token": issued.token, "expires_at": issued.record.expires_at})
+def create_token(call: Call) -> Reply:
+    user = sign_in(call.request, email=call.data["email"], password=call.data["password"])
+    issued = token_create(user_id=str(user.pk), name=call.data.get("name") or "")
+    return Reply(201, s.NEW_TOKEN.dump(issued))
 
 
-def list_tokens(request: HttpRequest, caller: Caller, body: Any) -> Reply:
-    return Reply(200, {"tokens": [serialize.token(t) for t in tokens_for_user(caller.user_id)]})
+def list_tokens(call: Call) -> Reply:
+    return Reply(200, s.TOKEN_LIST.dump(tokens_for_user(call.user_id)))
 
 
-def delete_token(request: HttpRequest, caller: Caller, body: Any, token_id: str) -> Reply:
+def delete_token(call: Call, token_id: str) -> Reply:
     if token_id == "current":
-        if caller.token is None:
-            raise ApiError(400, "invalid", "This request was not made with a token.")
-        token_id = caller.token.token_id
-    if not token_revoke(user_id=caller.user_id, token_id=token_id):
-        raise ApiError(404, "not_found", "No such token.")
+        if call.caller is None or call.caller.token is None:
+            raise DomainError("malformed", message="This request was not made with a token.")
+        token_id = call.caller.token.token_id
+    if not token_revoke(user_id=call.user_id, token_id=token_id):
+        raise DomainError("not_found", message="No such token.")
     return Reply(204)
 
 
 # ---------------------------------------------------------------- items
 
 
-def list_items(request: HttpRequest, caller: Caller, body: Any) -> Reply:
-    q = parse(ItemListForm, query_dict(request.GET), status=400, strict=False)
-    result = selectors.catalogue(
-        start=q["available_from"],
-        end=q["available_to"],
-        category=q["category"] or "",
-        free_only=bool(q["free_only"]),
+class _ItemPage:
+    def __init__(self, rows: list[Any], next_cursor: str | None) -> None:
+        self.rows, self.next_cursor = rows, next_cursor
+
+
+def list_items(call: Call) -> Reply:
+    q = call.query
+    result = catalogue(
+        start=q["available_from"], end=q["available_to"], category=q["category"] or "", free_only=bool(q["free_only"])
     )
     rows = result.rows
-    if q["cursor"]:
-        try:
-            after = signing.loads(q["cursor"], salt=ITEMS_CURSOR_SALT)["after"]
-        except (signing.BadSignature, KeyError, TypeError):
-            raise ApiError(400, "invalid", "The cursor is not valid.", errors={"cursor": ["Not valid."]}) from None
+    after = cursors.decode(q["cursor"], owner=call.user_id, view="api.items")
+    if after:
         rows = [r for r in rows if (r.item.sort_key or "") > after]
     limit = q["limit"] or DEFAULT_LIMIT
     page, more = rows[:limit], len(rows) > limit
-    cursor = signing.dumps({"after": page[-1].item.sort_key}, salt=ITEMS_CURSOR_SALT) if more else None
-    return Reply(200, {"items": [serialize.item_summary(r) for r in page], "next_cursor": cursor})
+    cursor = cursors.encode(page[-1].item.sort_key, owner=call.user_id, view="api.items") if more else None
+    return Reply(200, s.ITEM_LIST.dump(_ItemPage(page, cursor)))
 
 
-def get_item(request: HttpRequest, caller: Caller, body: Any, item_id: str) -> Reply:
-    return Reply(200, serialize.item_detail(selectors.item_get(item_id)))
+def get_item(call: Call, item_id: str) -> Reply:
+    return Reply(200, s.ITEM.dump(item_get(item_id)))
 
 
-def item_schedule(request: HttpRequest, caller: Caller, body: Any, item_id: str) -> Reply:
-    q = parse(ScheduleForm, {"start": request.GET.get("from"), "end": request.GET.get("to")}, status=400)
-    start = q["start"] or clock.now()
-    end = q["end"] or start + timedelta(days=7)
+def item_schedule(call: Call, item_id: str) -> Reply:
+    start = call.query["from"] or clock.now()
+    end = call.query["to"] or start + timedelta(days=7)
     if end <= start:
-        raise ApiError(400, "invalid", "'to' must be after 'from'.", errors={"to": ["Must be after 'from'."]})
-    busy = selectors.busy_intervals(item_id=item_id, start=start, end=end)
-    return Reply(200, [{"start": s, "end": e} for s, e in busy])
+        raise DomainError("malformed", message="'to' must be after 'from'.", fields={"to": ["Must be after 'from'."]})
+    busy = busy_intervals(item_id=item_id, start=start, end=end)
+    return Reply(200, s.SCHEDULE.dump([{"start": a, "end": b} for a, b in busy]))
 
 
 # ---------------------------------------------------------------- reservations
 
 
 def _reservation_reply(reservation: Any, status: int = 200, **headers: str) -> Reply:
-    return Reply(status, serialize.reservation(reservation), {"ETag": serialize.etag(reservation), **headers})
+    return Reply(status, s.RESERVATION.dump(reservation), {"ETag": s.etag(reservation), **headers})
 
 
-def create_reservation(request: HttpRequest, caller: Caller, body: dict[str, Any]) -> Reply:
-    data = parse(ReservationCreateForm, body)
-    reservation = services.reservation_create(
-        user_id=caller.user_id, item_id=data["item_id"], start=data["start"], end=data["end"]
-    )
+def create_reservation(call: Call) -> Reply:
+    d = call.data
+    reservation = member.reservation_create(user_id=call.user_id, item_id=d["item_id"], start=d["start"], end=d["end"])
     location = reverse("api:reservation", kwargs={"reservation_id": reservation.reservation_id})
     return _reservation_reply(reservation, 201, Location=location)
 
 
-def list_reservations(request: HttpRequest, caller: Caller, body: Any) -> Reply:
-    q = parse(ReservationListForm, query_dict(request.GET), status=400, strict=False)
-    view = q["status"] or "all"
-    try:
-        page = selectors.my_bookings(
-            user_id=caller.user_id, view=view, now=clock.now(), limit=q["limit"] or DEFAULT_LIMIT, cursor=q["cursor"]
-        )
-    except BookingError:
-        raise ApiError(400, "invalid", "The cursor is not valid.", errors={"cursor": ["Not valid."]}) from None
-    return Reply(
-        200, {"reservations": [serialize.reservation(r) for r in page.reservations], "next_cursor": page.next_cursor}
+def list_reservations(call: Call) -> Reply:
+    q = call.query
+    page = my_bookings(
+        user_id=call.user_id,
+        view=q["status"] or "all",
+        now=clock.now(),
+        limit=q["limit"] or DEFAULT_LIMIT,
+        cursor=q["cursor"],
     )
+    return Reply(200, s.RESERVATION_LIST.dump(page))
 
 
-def get_reservation(request: HttpRequest, caller: Caller, body: Any, reservation_id: str) -> Reply:
-    return _reservation_reply(selectors.reservation_for_user(reservation_id=reservation_id, user_id=caller.user_id))
+def get_reservation(call: Call, reservation_id: str) -> Reply:
+    return _reservation_reply(reservation_for_user(reservation_id=reservation_id, user_id=call.user_id))
 
 
-def prolong_options(request: HttpRequest, caller: Caller, body: Any, reservation_id: str) -> Reply:
-    both = services.reservation_with_item(reservation_id=reservation_id, user_id=caller.user_id)
-    options = selectors.prolong_options(
-        reservation=both.reservation, item=both.item, now=clock.now(), tz=clock.site_tz()
+def prolong_options(call: Call, reservation_id: str) -> Reply:
+    view = booking_view(
+        reservation_id=reservation_id,
+        actor=lifecycle.Actor(user_id=call.user_id),
+        now=clock.now(),
+        tz=clock.site_tz(),
     )
-    return Reply(200, {"allowed": options.allowed, "reasons": options.reasons, "latest_end": options.latest_end})
+    return Reply(200, s.PROLONG_OPTIONS.dump(view.allowed))
 
 
 IF_MATCH = re.compile(r'^\s*(?:W/)?"(\d+)"\s*$')
 
 
-def _expected_version(request: HttpRequest) -> int | None:
-    header = request.headers.get("If-Match")
+def _expected_version(call: Call) -> int | None:
+    header = call.request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         return None
     match = IF_MATCH.match(header)
     if match is None:
-        raise ApiError(412, "precondition_failed", 'If-Match must be an ETag from this API, like "3".')
+        raise DomainError("precondition_failed", message='If-Match must be an ETag from this API, like "3".')
     return int(match.group(1))
 
 
-def prolong(request: HttpRequest, caller: Caller, body: dict[str, Any], reservation_id: str) -> Reply:
-    data = parse(ProlongForm, body)
-    reservation = services.reservation_prolong(
-        user_id=caller.user_id,
+def prolong(call: Call, reservation_id: str) -> Reply:
+    reservation = member.reservation_prolong(
+        user_id=call.user_id,
         reservation_id=reservation_id,
-        new_end=data["end"],
-        expected_version=_expected_version(request),
+        new_end=call.data["end"],
+        expected_version=_expected_version(call),
     )
     return _reservation_reply(reservation)
 
 
-def cancel(request: HttpRequest, caller: Caller, body: dict[str, Any], reservation_id: str) -> Reply:
-    parse(EmptyForm, body)  # no fields: anything sent is an unknown field
-    reservation = services.reservation_cancel(
-        user_id=caller.user_id, reservation_id=reservation_id, expected_version=_expected_version(request)
+def cancel(call: Call, reservation_id: str) -> Reply:
+    reservation = member.reservation_cancel(
+        user_id=call.user_id, reservation_id=reservation_id, expected_version=_expected_version(call)
     )
     return _reservation_reply(reservation)
 
 
 # ---------------------------------------------------------------- routes
 
-POST = frozenset({"POST"})
+ETAG = ("ETag",)
 
-tokens = route({"GET": list_tokens, "POST": create_token}, public=POST)
-token_detail = route({"DELETE": delete_token})
-items = route({"GET": list_items})
-item = route({"GET": get_item})
-schedule = route({"GET": item_schedule})
-reservations = route({"GET": list_reservations, "POST": create_reservation}, idempotent=POST)
-reservation = route({"GET": get_reservation})
-reservation_prolong_options = route({"GET": prolong_options})
-reservation_prolong = route({"POST": prolong}, idempotent=POST)
-reservation_cancel = route({"POST": cancel}, idempotent=POST)
-
-
-def openapi_document(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(openapi.document())
-
-
-def docs(request: HttpRequest) -> HttpResponse:
-    return render(request, "api/docs.html", {"doc": openapi.document(), "operations": openapi.operations()})
+tokens = route(
+    GET=Endpoint(list_tokens, "My tokens (never the token itself)", "auth", returns=s.TOKEN_LIST),
+    POST=Endpoint(
+        create_token,
+        "Create a token (shown once)",
+        "auth",
+        body=TokenCreateForm,
+        status=201,
+        returns=s.NEW_TOKEN,
+        errors=("bad_credentials", "throttled"),
+        public=True,
+        idempotent=False,  # a replay would have to store the token itself; a retry makes another one
+    ),
+)
+token_detail = route(
+    DELETE=Endpoint(
+        delete_token, "Revoke a token; `current` is the one making this request", "auth", status=204,
+        errors=("not_found",),
+    ),
+)  # fmt: skip
+items = route(GET=Endpoint(list_items, "Active items, with availability for a window", "items", query=ItemListForm,
+                           returns=s.ITEM_LIST, errors=("invalid_cursor",)))  # fmt: skip
+item = route(GET=Endpoint(get_item, "An item with its booking policy", "items", returns=s.ITEM, errors=("not_found",)))
+schedule = route(
+    GET=Endpoint(item_schedule, "Busy intervals of an item", "items", query=ScheduleForm, returns=s.SCHEDULE,
+                 errors=("not_found",)),
+)  # fmt: skip
+reservations = route(
+    GET=Endpoint(list_reservations, "My bookings", "reservations", query=ReservationListForm,
+                 returns=s.RESERVATION_LIST, errors=("invalid_cursor",)),
+    POST=Endpoint(create_reservation, "Book an item for [start, end)", "reservations", body=ReservationCreateForm,
+                  status=201, returns=s.RESERVATION, headers=("ETag", "Location"), errors=BOOKING_ERRORS),
+)  # fmt: skip
+reservation = route(
+    GET=Endpoint(get_reservation, "One of my bookings", "reservations", returns=s.RESERVATION, headers=ETAG,
+                 errors=("not_found",)),
+)  # fmt: skip
+reservation_prolong_options = route(
+    GET=Endpoint(prolong_options, "Whether and how far the booking can be prolonged now", "reservations",
+                 returns=s.PROLONG_OPTIONS, errors=("not_found",)),
+)  # fmt: skip
+reservation_prolong = route(
+    POST=Endpoint(prolong, "Move the end later", "reservations", body=ProlongForm, returns=s.RESERVATION,
+                  headers=ETAG, if_match=True,
+                  errors=(*CHANGE_ERRORS, "conflict", "prolong_not_later", "too_long", "too_short", "not_aligned",
+                          "prolong_limit")),
+)  # fmt: skip
+reservation_cancel = route(
+    POST=Endpoint(cancel, "Cancel; after the start, end it now (not once it is checked out: return it at the desk)",
+                  "reservations", returns=s.RESERVATION, headers=ETAG, if_match=True,
+                  errors=(*CHANGE_ERRORS, "checked_out")),
+)  # fmt: skip

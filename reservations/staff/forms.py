@@ -9,10 +9,10 @@ from django import forms
 
 from reservations import clock
 from reservations.accounts.models import ROLES
-from reservations.booking.policy import Policy
-from reservations.staff_selectors import FILTER_STATES
+from reservations.bookings.desk_selectors import FILTER_STATES
+from reservations.domain.policy import Policy
 from reservations.store.convert import POLICY_FIELDS, policy_of
-from reservations.web.forms import WindowMixin, _dt_field
+from reservations.web.forms import WindowMixin, dt_field
 
 MAX_TEXT = 200
 POLICY_LABELS = {
@@ -140,8 +140,8 @@ class DeskFilterForm(forms.Form):
 class OnBehalfForm(WindowMixin):
     member = forms.EmailField(label="Member email")
     item = forms.ChoiceField(label="Item")
-    start = _dt_field("Start")
-    end = _dt_field("End")
+    start = dt_field("Start")
+    end = dt_field("End")
     override_reason = forms.CharField(
         label="Override reason",
         required=False,
@@ -155,8 +155,8 @@ class OnBehalfForm(WindowMixin):
 
 
 class OverrideForm(WindowMixin):
-    start = _dt_field("New start")
-    end = _dt_field("New end")
+    start = dt_field("New start")
+    end = dt_field("New end")
     reason = forms.CharField(label="Reason for the override", max_length=500)
 
 

@@ -1,8 +1,8 @@
 """Role checks for staff pages, on the server, for every request.
 
 Anonymous → the sign-in page (with ?next=); signed in without the role → a 403 page. The
-JSON API (built elsewhere) should answer 401 and 403 instead, checking the same properties
-(`user.is_staff`, `user.is_admin`).
+staff API (reservations.api.http.route with role=...) answers 401 and 403 instead, checking
+the same properties (`user.is_staff`, `user.is_admin`).
 """
 
 from __future__ import annotations

@@ -141,11 +141,17 @@ def use(connection: Connection) -> None:
     _shared = connection
 
 
+_models: list[Any] = []
+
+
+def register(model: Any) -> None:
+    """Called by every model class (store.models.base), so reset() can forget their connections."""
+    _models.append(model)
+
+
 def reset() -> None:
     """Forget the connection (tests: each moto mock needs fresh clients)."""
     global _shared
     _shared = None
-    from .models import ALL_MODELS
-
-    for model in ALL_MODELS:
+    for model in _models:
         model._connection = None

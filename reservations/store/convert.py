@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reservations.booking.policy import Policy
-from reservations.booking.rules import Interval
+from reservations.domain.policy import Policy
+from reservations.domain.rules import Interval
 
 from .models import ItemRecord, ScheduleEntry
 from .timefmt import from_store, to_store

@@ -59,6 +59,16 @@ def response_code(error: BaseException) -> str | None:
     return None
 
 
+def cancellation_reasons(error: BaseException) -> list[str]:
+    """The reason codes of a cancelled transaction, in the order of its items ("None" for an item
+    that did not fail); empty when it was not one."""
+    for e in _chain(error):
+        reasons = getattr(e, "cancellation_reasons", None)
+        if reasons:
+            return [reason.code if reason is not None and reason.code else "None" for reason in reasons]
+    return []
+
+
 def cancellation_codes(error: BaseException) -> set[str]:
     """The reason codes of a cancelled transaction (empty when it was not one)."""
     codes: set[str] = set()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .connection import shared_connection
-from .models import ALL_MODELS
+from .models import ALL_MODELS, BaseModel
 
 
 def create_tables() -> list[str]:
@@ -19,7 +19,7 @@ def create_tables() -> list[str]:
     return created
 
 
-def _add_missing_indexes(model: type) -> list[str]:
+def _add_missing_indexes(model: type[BaseModel]) -> list[str]:
     """Tables made before an index was added to the model (e.g. sessions.by_user) get it here.
 
     DynamoDB builds one new global index per UpdateTable call, in the background ("CREATING",

@@ -23,7 +23,7 @@ class BoundedDateTimeField(forms.DateTimeField):
         return result
 
 
-def _dt_field(label: str, required: bool = True) -> forms.DateTimeField:
+def dt_field(label: str, required: bool = True) -> forms.DateTimeField:
     return BoundedDateTimeField(
         label=label,
         required=required,
@@ -43,16 +43,16 @@ class WindowMixin(forms.Form):
 
 
 class CatalogueFilterForm(WindowMixin):
-    start = _dt_field("From", required=False)
-    end = _dt_field("Until", required=False)
+    start = dt_field("From", required=False)
+    end = dt_field("Until", required=False)
     category = forms.CharField(label="Category", required=False, max_length=MAX_TEXT)
     free_only = forms.BooleanField(label="Free only", required=False)
 
 
 class BookingForm(WindowMixin):
-    start = _dt_field("Start")
-    end = _dt_field("End")
+    start = dt_field("Start")
+    end = dt_field("End")
 
 
 class ProlongForm(forms.Form):
-    end = _dt_field("New end")
+    end = dt_field("New end")

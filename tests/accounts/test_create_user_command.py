@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from reservations.accounts.services import user_by_email
+from reservations.accounts.users import user_by_email
 
 from .helpers import email_rows, user_rows
 

@@ -89,6 +89,6 @@ def test_changed_password_works_the_old_one_does_not_and_this_session_stays(aws,
     assert [row.session_key for row in session_rows()] == [client.cookies[settings.SESSION_COOKIE_NAME].value]
 
     old = sign_in(Client(), email="member@example.com", password=PASSWORD)
-    assert old.status_code == 200
+    assert old.status_code == 401
     assert SIGNIN_FAILED in form_errors(old.content)
     assert sign_in(Client(), email="member@example.com", password=NEW).status_code == 302

@@ -95,7 +95,7 @@ def test_wrong_password_and_unknown_email_look_the_same(aws, member):
     wrong = sign_in(Client(), email="member@example.com", password="not the password")
     unknown = sign_in(Client(), email="nobody@example.com", password="not the password")
 
-    assert wrong.status_code == unknown.status_code == 200
+    assert wrong.status_code == unknown.status_code == 401
     assert SIGNIN_FAILED in wrong.content.decode()
     assert form_errors(wrong.content) == form_errors(unknown.content) != ""
     for r in (wrong, unknown):
@@ -111,7 +111,7 @@ def test_inactive_user_cannot_sign_in(client, aws):
 
     r = sign_in(client, email="gone@example.com", password=PASSWORD)
 
-    assert r.status_code == 200
+    assert r.status_code == 401
     assert SIGNIN_FAILED in r.content.decode()
     assert session_rows() == []
     assert UserRecord.get(user.pk, consistent_read=True).last_login is None

@@ -10,7 +10,7 @@ from django.test import Client
 from pynamodb.exceptions import TransactWriteError
 
 from reservations.accounts.models import User
-from reservations.accounts.services import UserError, user_by_email, user_by_id, user_create
+from reservations.accounts.users import DomainError, user_by_email, user_by_id, user_create
 from reservations.store.models import UserEmail, UserRecord
 from tests.factories import PASSWORD, make_user
 
@@ -41,7 +41,7 @@ def test_user_create_normalises_the_email_to_lower_case(aws):
 def test_a_second_user_with_the_same_email_is_refused(aws, second_email):
     first = make_user(email="first@example.com", name="First")
 
-    with pytest.raises(UserError) as refused:
+    with pytest.raises(DomainError) as refused:
         make_user(email=second_email, password="another password here", name="Second")
 
     assert refused.value.code == "email_taken"
@@ -63,7 +63,7 @@ def test_a_store_failure_is_not_reported_as_email_taken(aws, monkeypatch):
 
 @pytest.mark.parametrize("role", ["Admin", "Staff", "", "superuser"])
 def test_role_must_be_member_staff_or_admin(aws, role):
-    with pytest.raises(UserError) as refused:
+    with pytest.raises(DomainError) as refused:
         user_create(email="who@example.com", password=PASSWORD, role=role)
 
     assert refused.value.code == "invalid_role"

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
-from reservations import services
 from reservations.accounts.tokens import hash_token, token_create
+from reservations.bookings import member as member_bookings
 from reservations.store.models import ApiTokenRecord, IdempotencyRecord, ItemRecord, ReservationRecord
 from tests.factories import PASSWORD, future_slot, make_item
 
@@ -171,7 +171,7 @@ def test_items_with_and_without_a_window(api, other_member, aws):
     make_item(name="Cam", category="Cameras")
     make_item(name="Old", category="Vehicles", active=False)
     start, end = future_slot(hours=2)
-    services.reservation_create(user_id=other_member.pk, item_id=busy.item_id, start=start, end=end)
+    member_bookings.reservation_create(user_id=other_member.pk, item_id=busy.item_id, start=start, end=end)
     r = api.get("/api/v1/items")
     assert r.status_code == 200
     assert [i["name"] for i in r.json()["items"]] == ["Cam", "Bike", "Van"]
@@ -228,7 +228,7 @@ def test_item_list_bad_queries(api, item, params):
 def test_item_detail_and_schedule_without_identities(api, other_member, aws):
     item = make_item(name="Room", slot_minutes=15, min_duration_minutes=15, buffer_minutes=15)
     start, end = future_slot(hours=2)
-    services.reservation_create(user_id=other_member.pk, item_id=item.item_id, start=start, end=end)
+    member_bookings.reservation_create(user_id=other_member.pk, item_id=item.item_id, start=start, end=end)
     r = api.get(f"/api/v1/items/{item.item_id}")
     assert r.status_code == 200
     assert r.json()["policy"]["slot_minutes"] == 15 and r.json()["policy"]["buffer_minutes"] == 15
@@ -288,7 +288,7 @@ def test_policy_violations_name_the_rule_and_write_nothing(api, aws, member, shi
 
 def test_overlap_is_409_conflict(api, other_member, item):
     start, end = future_slot()
-    services.reservation_create(user_id=other_member.pk, item_id=item.item_id, start=start, end=end)
+    member_bookings.reservation_create(user_id=other_member.pk, item_id=item.item_id, start=start, end=end)
     before = store_state(item.item_id)
     r = book(api, item, start, end)
     assert r.status_code == 409 and problem_of(r)["code"] == "conflict"
@@ -336,12 +336,12 @@ def test_list_reservations_by_status_and_paging(api, member, aws):
     item = make_item()
     start, end = future_slot()
     made = [
-        services.reservation_create(
+        member_bookings.reservation_create(
             user_id=member.pk, item_id=item.item_id, start=start + timedelta(days=i), end=end + timedelta(days=i)
         )
         for i in range(3)
     ]
-    services.reservation_cancel(user_id=member.pk, reservation_id=made[0].reservation_id)
+    member_bookings.reservation_cancel(user_id=member.pk, reservation_id=made[0].reservation_id)
     upcoming = api.get("/api/v1/reservations", {"status": "upcoming"}).json()["reservations"]
     assert {r["id"] for r in upcoming} == {made[1].reservation_id, made[2].reservation_id}
     assert api.get("/api/v1/reservations", {"status": "active"}).json()["reservations"] == []
@@ -363,7 +363,7 @@ def test_another_members_cursor_is_refused(api, other_api, member, aws):
     item = make_item()
     start, end = future_slot()
     for i in range(2):
-        services.reservation_create(
+        member_bookings.reservation_create(
             user_id=member.pk, item_id=item.item_id, start=start + timedelta(days=i), end=end + timedelta(days=i)
         )
     cursor = api.get("/api/v1/reservations", {"limit": 1}).json()["next_cursor"]
@@ -387,7 +387,7 @@ def test_get_reservation_etag_and_404_for_others(api, other_api, item):
 def test_prolong_options_and_prolong(api, other_member, item):
     start, end = future_slot()
     created = book(api, item, start, end).json()
-    services.reservation_create(
+    member_bookings.reservation_create(
         user_id=other_member.pk, item_id=item.item_id, start=end + timedelta(hours=2), end=end + timedelta(hours=3)
     )
     r = api.get(f"/api/v1/reservations/{created['id']}/prolong-options")
@@ -476,7 +476,7 @@ def api_user(api: Api) -> str:
 
 def test_refusals_are_replayed_too(api, other_member, item):
     start, end = future_slot()
-    services.reservation_create(user_id=other_member.pk, item_id=item.item_id, start=start, end=end)
+    member_bookings.reservation_create(user_id=other_member.pk, item_id=item.item_id, start=start, end=end)
     a = book(api, item, start, end, **{"Idempotency-Key": "k3"})
     b = book(api, item, start, end, **{"Idempotency-Key": "k3"})
     assert a.status_code == b.status_code == 409
@@ -519,18 +519,18 @@ def test_a_request_still_in_progress_is_409_with_retry_after(api, member, item):
 
 def test_a_server_error_releases_the_key(api, member, item, monkeypatch):
     start, end = future_slot()
-    real = services.reservation_create
+    real = member_bookings.reservation_create
 
     def broken(**kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "reservation_create", broken)
+    monkeypatch.setattr(member_bookings, "reservation_create", broken)
     client = Client(raise_request_exception=False)
     body = json.dumps({"item_id": item.item_id, "start": iso(start), "end": iso(end)})
     headers = {"Authorization": f"Bearer {api.token}", "Idempotency-Key": "k5"}
     r = client.post("/api/v1/reservations", body, content_type="application/json", headers=headers)
     assert r.status_code == 500 and problem_of(r)["code"] == "server_error"
-    monkeypatch.setattr(services, "reservation_create", real)
+    monkeypatch.setattr(member_bookings, "reservation_create", real)
     r = client.post("/api/v1/reservations", body, content_type="application/json", headers=headers)
     assert r.status_code == 201
 
@@ -585,7 +585,7 @@ def test_openapi_document_is_valid_and_the_docs_page_is_linked(member_client, aw
 
 
 def test_deactivation_revokes_api_tokens_at_once(api, member, aws):
-    from reservations.accounts.services import user_deactivate
+    from reservations.accounts.admin import user_deactivate
     from tests.factories import make_user
 
     admin = make_user(email="admin@example.com", role="admin")

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
 from reservations.accounts.tokens import token_create
+from reservations.bookings import member as member_bookings
 from reservations.wsgi import application
 from tests.factories import future_slot, make_item, make_user
 
@@ -20,13 +21,12 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 @pytest.fixture
 def bearer(aws):
     """A member with a token, two items and one booking, so some generated calls hit real data."""
-    from reservations import services
 
     member = make_user(email="schema@example.com")
     item = make_item(name="Schema item")
     make_item(name="Other item", category="Rooms")
     start, end = future_slot()
-    services.reservation_create(user_id=member.pk, item_id=item.item_id, start=start, end=end)
+    member_bookings.reservation_create(user_id=member.pk, item_id=item.item_id, start=start, end=end)
     return token_create(user_id=member.pk).token
 
 

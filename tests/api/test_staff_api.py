@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from reservations import services
 from reservations.accounts.tokens import token_create
+from reservations.bookings import member as member_bookings
 from reservations.store.models import ApiTokenRecord, ItemRecord, ReservationRecord
 from tests.factories import future_slot, make_item, make_user
 
@@ -57,7 +57,7 @@ def call(api: Api, method: str, path: str, body):
 
 def test_permission_walk(people, item):
     start, end = future_slot()
-    r = services.reservation_create(user_id=people["member"].pk, item_id=item.item_id, start=start, end=end)
+    r = member_bookings.reservation_create(user_id=people["member"].pk, item_id=item.item_id, start=start, end=end)
     ids = {"item": item.item_id, "reservation": r.reservation_id, "user": people["member"].pk}
     before = store_state(item.item_id)
     for method, template, body in ROUTES + ADMIN_ROUTES:
@@ -112,7 +112,7 @@ def test_book_on_behalf_override_and_the_no_overlap_rule(people, item):
     assert r.status_code == 201 and r.json()["user_id"] == member.pk
     rid = r.json()["id"]
     other_start = end + timedelta(hours=2)
-    services.reservation_create(
+    member_bookings.reservation_create(
         user_id=people["admin"].pk, item_id=item.item_id, start=other_start, end=other_start + timedelta(hours=1)
     )
     before = store_state(item.item_id)
@@ -142,14 +142,14 @@ def test_check_out_in_and_cancel_with_a_reason_the_member_sees(people, aws):
     staff = api_for(people["staff"])
     member_api = api_for(people["member"])
     start, end = future_slot()
-    r = services.reservation_create(user_id=people["member"].pk, item_id=item.item_id, start=start, end=end)
+    r = member_bookings.reservation_create(user_id=people["member"].pk, item_id=item.item_id, start=start, end=end)
     out = staff.post(f"/api/v1/staff/reservations/{r.reservation_id}/check-out", {"note": "with charger"})
     assert out.status_code == 200 and out.json()["status"] == "checked_out"
     again = staff.post(f"/api/v1/staff/reservations/{r.reservation_id}/check-out", {})
     assert again.status_code == 409
     back = staff.post(f"/api/v1/staff/reservations/{r.reservation_id}/check-in", {})
     assert back.status_code == 200 and back.json()["status"] == "returned"
-    r2 = services.reservation_create(
+    r2 = member_bookings.reservation_create(
         user_id=people["member"].pk, item_id=item.item_id, start=start + timedelta(days=1), end=end + timedelta(days=1)
     )
     no_reason = staff.post(f"/api/v1/staff/reservations/{r2.reservation_id}/cancel", {})
@@ -164,7 +164,7 @@ def test_check_out_in_and_cancel_with_a_reason_the_member_sees(people, aws):
 def test_desk_and_overdue(people, item):
     staff = api_for(people["staff"])
     start, end = future_slot()
-    services.reservation_create(user_id=people["member"].pk, item_id=item.item_id, start=start, end=end)
+    member_bookings.reservation_create(user_id=people["member"].pk, item_id=item.item_id, start=start, end=end)
     desk = staff.get("/api/v1/staff/reservations", {"item_id": item.item_id})
     assert desk.status_code == 200 and len(desk.json()["reservations"]) == 1
     assert staff.get("/api/v1/staff/reservations", {"state": "nonsense"}).status_code == 400

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reservations.booking import rules
-from reservations.booking.errors import BookingError
-from reservations.booking.policy import Policy
-from reservations.booking.rules import Interval
+from reservations.domain import rules
+from reservations.domain.errors import DomainError
+from reservations.domain.policy import Policy
+from reservations.domain.rules import Interval
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 09:00 in Amsterdam
@@ -30,7 +30,7 @@ def check(policy: Policy = DEFAULT, *, start: datetime, end: datetime, schedule=
 
 
 def code_of(**kwargs) -> str:
-    with pytest.raises(BookingError) as info:
+    with pytest.raises(DomainError) as info:
         check(**kwargs)
     return info.value.code
 
@@ -57,7 +57,7 @@ def test_each_broken_rule_has_its_code(policy, start, end, code):
 
 
 def test_every_code_has_a_human_message():
-    with pytest.raises(BookingError) as info:
+    with pytest.raises(DomainError) as info:
         check(Policy(max_duration_minutes=120), start=local(2, 10), end=local(2, 13))
     assert info.value.message == "A booking of this item may last at most 2 hours."
 
@@ -99,7 +99,7 @@ def test_alignment_is_counted_in_site_time_not_utc():
     hourly = Policy(slot_minutes=60, min_duration_minutes=60)
     kolkata = ZoneInfo("Asia/Kolkata")  # UTC+5:30: a UTC whole hour is not a local whole hour
     start = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
-    with pytest.raises(BookingError) as info:
+    with pytest.raises(DomainError) as info:
         rules.check_booking(
             policy=hourly, start=start, end=start + timedelta(hours=1), now=NOW, tz=kolkata, schedule=[]
         )
@@ -149,7 +149,7 @@ def prolong_code(**overrides) -> str:
         reservation_id="me",
     )
     args.update(overrides)
-    with pytest.raises(BookingError) as info:
+    with pytest.raises(DomainError) as info:
         rules.check_prolong(**args)
     return info.value.code
 
@@ -252,7 +252,7 @@ def test_align_down_skips_grid_points_removed_by_dst():
 
 
 def test_no_show_only_when_checkout_is_required_booked_and_the_grace_period_passed():
-    from reservations.booking.rules import is_no_show
+    from reservations.domain.rules import is_no_show
 
     start = datetime(2026, 12, 1, 9, tzinfo=UTC)
     needs = Policy(requires_checkout=True, no_show_grace_minutes=30)

@@ -1,7 +1,7 @@
 """Property-based tests of the pure booking rules over odd inputs: any policy the Policy type accepts,
 time zones with DST changes (including Lord Howe's half-hour one and zones without DST), moments
 around the changes. An accepted booking or prolongation always keeps every rule; a refusal is always
-a BookingError, never another exception."""
+a DomainError, never another exception."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from reservations.booking import rules
-from reservations.booking.errors import MESSAGES, BookingError
-from reservations.booking.policy import DAY_MINUTES, Policy
-from reservations.booking.rules import Interval
+from reservations.domain import rules
+from reservations.domain.errors import ERRORS, DomainError
+from reservations.domain.policy import DAY_MINUTES, Policy
+from reservations.domain.rules import Interval
 
 ZONES = [
     ZoneInfo(name) for name in ("Europe/Amsterdam", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "UTC")
@@ -82,8 +82,8 @@ def test_check_booking_accepts_only_valid_bookings(data, policy, tz):
     schedule = data.draw(schedules(around=start))
     try:
         rules.check_booking(policy=policy, start=start, end=end, now=now, tz=tz, schedule=schedule)
-    except BookingError as error:
-        assert error.code in MESSAGES
+    except DomainError as error:
+        assert error.code in ERRORS
         assert "{" not in error.message  # every placeholder filled
         return
     assert_accepted_booking_keeps_the_rules(policy, start, end, now, tz, schedule)
@@ -108,8 +108,8 @@ def test_prolong_accepts_only_valid_ends_and_latest_end_is_accepted(data, policy
     kwargs = dict(policy=policy, start=start, end=end, prolong_count=count, now=now, tz=tz, schedule=schedule)
     try:
         rules.check_prolong(new_end=new_end, reservation_id="mine", **kwargs)
-    except BookingError as error:
-        assert error.code in MESSAGES and "{" not in error.message
+    except DomainError as error:
+        assert error.code in ERRORS and "{" not in error.message
     else:
         assert new_end > end > now
         assert count < policy.max_prolongations

@@ -15,14 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from reservations import services
-from reservations.booking.errors import BookingError
-from reservations.localdb.process import local_dynamodb
+from localdev.dynamodb.process import local_dynamodb
+from reservations.bookings import member as member_bookings
+from reservations.domain import lifecycle
+from reservations.domain.errors import DomainError
 from reservations.store import connection as store_connection
 from reservations.store.models import ItemRecord, ReservationRecord
 from reservations.store.tables import create_tables
 from reservations.store.timefmt import from_store
-from tests.factories import future_slot, make_item
+from tests.factories import future_slot, make_item, make_user
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("stress")]
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +54,7 @@ def run_together(calls):
         barrier.wait()
         try:
             outcomes[i] = ("ok", call())
-        except BookingError as error:
+        except DomainError as error:
             outcomes[i] = ("refused", error.code)
 
     threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
@@ -66,7 +67,7 @@ def run_together(calls):
 
 
 def active_intervals(item_id):
-    rows = [r for r in ReservationRecord.by_item.query(item_id) if r.status in services.ACTIVE_STATUSES]
+    rows = [r for r in ReservationRecord.by_item.query(item_id) if r.status in lifecycle.ACTIVE_STATUSES]
     return sorted((from_store(r.start), from_store(r.end), r.reservation_id) for r in rows)
 
 
@@ -78,13 +79,18 @@ def assert_no_overlap(item_id):
     assert sorted(e.reservation_id for e in schedule) == sorted(i[2] for i in intervals)
 
 
+def members(count: int, prefix: str = "member") -> list[str]:
+    """Real, active members (a booking checks its member in its own transaction)."""
+    return [make_user(email=f"{prefix}{i}@example.com").pk for i in range(count)]
+
+
 def test_fifty_threads_one_slot_exactly_one_wins(live_store):
     item = make_item(name="Hot item")
     start, end = future_slot(hours=1)
     outcomes = run_together(
         [
-            lambda u=f"user{i}": services.reservation_create(user_id=u, item_id=item.item_id, start=start, end=end)
-            for i in range(50)
+            lambda u=u: member_bookings.reservation_create(user_id=u, item_id=item.item_id, start=start, end=end)
+            for u in members(50, "hot")
         ]
     )
     kinds = Counter(kind for kind, _ in outcomes)
@@ -97,20 +103,21 @@ def test_fifty_threads_one_slot_exactly_one_wins(live_store):
 def test_prolong_racing_new_bookings_into_the_extension(live_store):
     item = make_item(name="Contested", max_duration_minutes=8 * 60)
     base_start, _ = future_slot(days=2, hour=6, hours=1)
+    owner, rivals = members(1, "owner")[0], members(9, "rival")
     for round_no in range(8):
         start = base_start + timedelta(hours=2 * round_no)
         end = start + timedelta(hours=1)
-        mine = services.reservation_create(user_id="owner", item_id=item.item_id, start=start, end=end)
+        mine = member_bookings.reservation_create(user_id=owner, item_id=item.item_id, start=start, end=end)
         calls = [
-            lambda rid=mine.reservation_id, e=end: services.reservation_prolong(
-                user_id="owner", reservation_id=rid, new_end=e + timedelta(hours=1)
+            lambda rid=mine.reservation_id, e=end: member_bookings.reservation_prolong(
+                user_id=owner, reservation_id=rid, new_end=e + timedelta(hours=1)
             )
         ]
         calls += [
-            lambda u=f"rival{i}", s=end: services.reservation_create(
+            lambda u=u, s=end: member_bookings.reservation_create(
                 user_id=u, item_id=item.item_id, start=s, end=s + timedelta(hours=1)
             )
-            for i in range(9)
+            for u in rivals
         ]
         outcomes = run_together(calls)
         winners = [i for i, (kind, _) in enumerate(outcomes) if kind == "ok"]
@@ -122,9 +129,10 @@ def test_prolong_racing_new_bookings_into_the_extension(live_store):
 def test_bookings_of_different_items_do_not_block_each_other(live_store):
     items = [make_item(name=f"Desk {i}") for i in range(10)]
     start, end = future_slot(hours=1)
+    user = members(1, "desks")[0]
     outcomes = run_together(
         [
-            lambda it=it: services.reservation_create(user_id="u", item_id=it.item_id, start=start, end=end)
+            lambda it=it: member_bookings.reservation_create(user_id=user, item_id=it.item_id, start=start, end=end)
             for it in items
         ]
     )

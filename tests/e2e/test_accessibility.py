@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from reservations.bookings import member as member_bookings
 from tests.e2e.conftest import TIMEOUT_MS, skip_or_fail
 from tests.factories import PASSWORD, make_item, make_user
 
@@ -45,12 +46,12 @@ def violations(page: Page) -> list[str]:
 
 
 def test_main_pages_have_no_serious_accessibility_violations(axe_page: Page, live_url: str, aws) -> None:
-    from reservations import services
 
     make_user(email="member@example.com")
     item = make_item(name="Projector", location="Room 2")
     other = make_item(name="Camera kit")
-    services.reservation_create(user_id="someone-else", item_id=other.item_id, **_tomorrow(9, 13))
+    someone_else = make_user(email="someone-else@example.com")
+    member_bookings.reservation_create(user_id=someone_else.pk, item_id=other.item_id, **_tomorrow(9, 13))
     page, report = axe_page, {}
 
     page.goto(f"{live_url}/accounts/sign-in/")

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from reservations.bookings import member as member_bookings
 from tests.factories import PASSWORD, make_item, make_user
 
 pytestmark = pytest.mark.e2e
@@ -33,13 +34,14 @@ def field(moment: datetime) -> str:
 def seeded(aws):
     """A member, a free item with the default policy (30-minute grid, up to 8 hours) and an item
     that another member has booked for the window the member will search."""
-    from reservations import services
 
     member = make_user(email="member@example.com")
     other = make_user(email="other@example.com")
     free = make_item(name="Projector", category="Equipment", location="Room 2")
     busy = make_item(name="Camera kit", category="Equipment", location="Room 3")
-    services.reservation_create(user_id=str(other.pk), item_id=busy.item_id, start=tomorrow_at(9), end=tomorrow_at(13))
+    member_bookings.reservation_create(
+        user_id=str(other.pk), item_id=busy.item_id, start=tomorrow_at(9), end=tomorrow_at(13)
+    )
     return {"member": member, "free": free, "busy": busy}
 
 

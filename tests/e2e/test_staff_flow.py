@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from reservations.bookings import member as member_bookings
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.e2e
@@ -23,7 +24,7 @@ def people(aws):
 
 
 def test_staff_creates_item_checks_a_booking_out_and_in(page: Page, live_url: str, people) -> None:
-    from reservations import clock, services
+    from reservations import clock
     from reservations.store.models import ItemRecord, ReservationRecord
 
     member = people["member"]
@@ -51,7 +52,7 @@ def test_staff_creates_item_checks_a_booking_out_and_in(page: Page, live_url: st
 
     # The member has booked it from now on (made here, as the member pages would).
     now = clock.now()
-    booking = services.reservation_create(
+    booking = member_bookings.reservation_create(
         user_id=member.pk,
         item_id=item.item_id,
         start=now - timedelta(minutes=5),

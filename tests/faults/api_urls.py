@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
-from reservations import clock, selectors
+from reservations import clock
+from reservations.catalogue import selectors as catalogue_selectors
 
 
 def probe(request: HttpRequest) -> JsonResponse:
-    start, end = selectors.default_window(clock.now(), clock.site_tz())
-    result = selectors.catalogue(start=start, end=end)
+    start, end = catalogue_selectors.default_window(clock.now(), clock.site_tz())
+    result = catalogue_selectors.catalogue(start=start, end=end)
     return JsonResponse({"items": len(result.rows)})
 
 

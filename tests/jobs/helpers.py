@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from reservations import services
+from reservations.bookings import member as member_bookings
 from reservations.store.models import ReservationRecord
 from tests.factories import at
 
 
 def booking(*, user, item, start: datetime, end: datetime) -> ReservationRecord:
     """Booked an hour before its start (emails of the booking itself are cleared by the caller)."""
-    return services.reservation_create(
+    return member_bookings.reservation_create(
         user_id=user.pk, item_id=item.item_id, start=start, end=end, now=start - timedelta(hours=1)
     )
 

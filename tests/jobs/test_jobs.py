@@ -11,8 +11,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from reservations import jobs, services
-from reservations.accounts.services import user_set_reminders
+from reservations import jobs
+from reservations.accounts.users import user_set_reminders
+from reservations.bookings import desk
+from reservations.bookings import member as member_bookings
 from reservations.store.models import ItemRecord, ReservationRecord, SessionRecord, ThrottleRecord
 from reservations.store.timefmt import to_store
 from tests.factories import at, make_item, make_user
@@ -52,7 +54,7 @@ def test_reminder_is_sent_once_within_the_lead_time(member, item, settings):
 def test_no_reminder_for_ended_cancelled_or_far_bookings(member, item):
     r = booking(user=member, item=item, start=START, end=END)
     later = booking(user=member, item=item, start=at(1, 14), end=at(1, 15))
-    services.reservation_cancel(user_id=member.pk, reservation_id=later.reservation_id, now=at(1, 8))
+    member_bookings.reservation_cancel(user_id=member.pk, reservation_id=later.reservation_id, now=at(1, 8))
     mail.outbox.clear()
     assert jobs.send_reminders(now=END + timedelta(minutes=1))["sent"] == 0  # ended
     assert jobs.send_reminders(now=at(1, 13, 30))["sent"] == 0  # the cancelled one
@@ -71,7 +73,7 @@ def test_members_who_turned_reminders_off_get_none(member, item):
 def test_a_prolonged_booking_gets_a_reminder_for_its_new_end(member, item):
     r = booking(user=member, item=item, start=START, end=END)
     assert jobs.send_reminders(now=END - timedelta(minutes=30))["sent"] == 1
-    services.reservation_prolong(
+    member_bookings.reservation_prolong(
         user_id=member.pk,
         reservation_id=r.reservation_id,
         new_end=END + timedelta(hours=1),
@@ -90,7 +92,7 @@ def test_a_claim_makes_a_racing_prolong_re_read_instead_of_overwriting_it(member
     stale = reread(r)
     jobs.send_reminders(now=END - timedelta(minutes=30))
     # the prolong's first attempt carries the version read before the claim: it loses, re-reads, wins
-    services.reservation_prolong(
+    member_bookings.reservation_prolong(
         user_id=member.pk,
         reservation_id=stale.reservation_id,
         new_end=END + timedelta(hours=1),
@@ -149,7 +151,7 @@ def test_a_no_show_is_released_once_after_the_grace_period(member, checkout_item
 def test_the_released_time_can_be_booked_again(member, other_member, checkout_item):
     booking(user=member, item=checkout_item, start=START, end=END)
     jobs.release_no_shows(now=START + timedelta(minutes=30))
-    services.reservation_create(
+    member_bookings.reservation_create(
         user_id=other_member.pk, item_id=checkout_item.item_id, start=at(1, 10), end=END, now=at(1, 9, 31)
     )
 
@@ -166,13 +168,13 @@ def test_checked_out_or_no_checkout_policy_is_never_released(member, item, check
 def test_release_refuses_a_booking_checked_out_after_the_query(member, checkout_item, monkeypatch):
     """The job's read is stale by the time it writes: the transaction re-reads and leaves it alone."""
     r = booking(user=member, item=checkout_item, start=START, end=END)
-    original = services.reservation_release_no_show
+    original = desk.reservation_release_no_show
 
     def checked_out_first(**kwargs):
         check_out(r)
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "reservation_release_no_show", checked_out_first)
+    monkeypatch.setattr(desk, "reservation_release_no_show", checked_out_first)
     assert jobs.release_no_shows(now=START + timedelta(minutes=40)) == {"released": 0}
     assert reread(r).status == "checked_out"
 

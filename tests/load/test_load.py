@@ -26,9 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from reservations import clock, services
-from reservations.localdb.process import local_dynamodb
-from reservations.localdb.process import started as start_process
+from localdev.dynamodb.process import local_dynamodb
+from localdev.dynamodb.process import started as start_process
+from reservations import clock
+from reservations.domain import lifecycle
 from reservations.store import connection as store_connection
 from reservations.store.models import ItemRecord, ReservationRecord
 from reservations.store.tables import create_tables
@@ -182,7 +183,7 @@ def report(log: list, confirmed: list, elapsed: float) -> None:
 def verify_store(items: list[str], confirmed: list[str]) -> None:
     active_ids = set()
     for item_id in items:
-        rows = [r for r in ReservationRecord.by_item.query(item_id) if r.status in services.ACTIVE_STATUSES]
+        rows = [r for r in ReservationRecord.by_item.query(item_id) if r.status in lifecycle.ACTIVE_STATUSES]
         intervals = sorted((from_store(r.start), from_store(r.end), r.reservation_id) for r in rows)
         for (_, e1, a), (s2, _, b) in pairwise(intervals):
             assert e1 <= s2, f"double booking of {item_id}: {a} and {b}"

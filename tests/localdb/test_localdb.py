@@ -1,4 +1,4 @@
-"""Tests for the local DynamoDB server (reservations.localdb).
+"""Tests for the local DynamoDB server (localdev.dynamodb).
 
 Everything runs against a real HTTP server on 127.0.0.1 with fake
 credentials; nothing here can reach AWS.
@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from reservations.localdb import LocalDynamoDB, snapshot, start_server
-from reservations.localdb.snapshot import make_client
+from localdev.dynamodb import LocalDynamoDB, snapshot, start_server
+from localdev.dynamodb.snapshot import make_client
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_AWS_ENV = {
@@ -319,7 +319,7 @@ def test_periodic_snapshot_only_when_dirty(tmp_path: Path) -> None:
 def test_cli_serves_until_sigint_and_saves(tmp_path: Path) -> None:
     path = tmp_path / "dynamodb.json"
     env = {**os.environ, **FAKE_AWS_ENV, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "reservations.localdb", "--port", "0", "--snapshot", str(path)]
+    command = [sys.executable, "-m", "localdev.dynamodb", "--port", "0", "--snapshot", str(path)]
     with (tmp_path / "stderr.txt").open("w+") as stderr:
         with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True) as proc:
             assert proc.stdout is not None

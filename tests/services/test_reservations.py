@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from reservations import services
-from reservations.booking.errors import BookingError
+from reservations.bookings import member as member_bookings
+from reservations.domain.errors import DomainError
+from reservations.store import schedule as schedule_tx
 from reservations.store.models import ItemRecord, ReservationRecord
 from tests.factories import future_slot, make_item
 
@@ -23,7 +24,7 @@ def snapshot(item_id: str) -> tuple:
 
 
 def book(item, user, start, end):
-    return services.reservation_create(user_id=user.pk, item_id=item.item_id, start=start, end=end)
+    return member_bookings.reservation_create(user_id=user.pk, item_id=item.item_id, start=start, end=end)
 
 
 def test_booking_writes_reservation_and_schedule_together(item, member):
@@ -52,7 +53,7 @@ def test_refused_booking_changes_nothing(aws, member, shift, code):
     item = make_item(min_duration_minutes=60)
     start, end = future_slot(hours=1)
     before = snapshot(item.item_id)
-    with pytest.raises(BookingError) as info:
+    with pytest.raises(DomainError) as info:
         book(item, member, start + shift.get("start", timedelta()), end + shift.get("end", timedelta()))
     assert info.value.code == code
     assert snapshot(item.item_id) == before
@@ -61,7 +62,7 @@ def test_refused_booking_changes_nothing(aws, member, shift, code):
 def test_too_soon(aws, member):
     item = make_item(min_notice_minutes=2 * 24 * 60)
     start, end = future_slot(days=1)
-    with pytest.raises(BookingError, match="at least 2 days ahead") as info:
+    with pytest.raises(DomainError, match="at least 2 days ahead") as info:
         book(item, member, start, end)
     assert info.value.code == "too_soon"
 
@@ -70,7 +71,7 @@ def test_overlap_is_refused_and_store_unchanged(item, member, other_member):
     start, end = future_slot(hours=2)
     book(item, member, start, end)
     before = snapshot(item.item_id)
-    with pytest.raises(BookingError) as info:
+    with pytest.raises(DomainError) as info:
         book(item, other_member, start + timedelta(hours=1), end + timedelta(hours=1))
     assert info.value.code == "conflict"
     assert snapshot(item.item_id) == before
@@ -79,18 +80,18 @@ def test_overlap_is_refused_and_store_unchanged(item, member, other_member):
 def test_inactive_and_unknown_items_cannot_be_booked(aws, member):
     retired = make_item(active=False)
     start, end = future_slot()
-    with pytest.raises(BookingError) as info:
+    with pytest.raises(DomainError) as info:
         book(retired, member, start, end)
-    assert info.value.code == "item_inactive"
-    with pytest.raises(BookingError) as info:
-        services.reservation_create(user_id=member.pk, item_id="nope", start=start, end=end)
+    assert info.value.code == "item_retired"
+    with pytest.raises(DomainError) as info:
+        member_bookings.reservation_create(user_id=member.pk, item_id="nope", start=start, end=end)
     assert info.value.code == "not_found"
 
 
 def test_competing_booking_between_check_and_write_loses_and_leaves_nothing(item, member, other_member, monkeypatch):
     """Deterministic race: another booking lands after our availability check, before our write."""
     start, end = future_slot(hours=2)
-    original = services._write_schedule_change
+    original = schedule_tx.write
     injected = []
 
     def competitor_first(*args, **kwargs):
@@ -99,8 +100,8 @@ def test_competing_booking_between_check_and_write_loses_and_leaves_nothing(item
             injected[0] = book(item, other_member, start, end)  # the competitor wins the slot
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_write_schedule_change", competitor_first)
-    with pytest.raises(BookingError) as info:
+    monkeypatch.setattr(schedule_tx, "write", competitor_first)
+    with pytest.raises(DomainError) as info:
         book(item, member, start, end)
     assert info.value.code == "conflict"  # re-checked once after losing the race: now it overlaps
     monkeypatch.undo()
@@ -111,7 +112,7 @@ def test_competing_booking_between_check_and_write_loses_and_leaves_nothing(item
 
 def test_a_race_with_a_non_overlapping_booking_is_retried_and_succeeds(item, member, other_member, monkeypatch):
     start, end = future_slot(hours=1)
-    original = services._write_schedule_change
+    original = schedule_tx.write
     injected = []
 
     def competitor_first(*args, **kwargs):
@@ -120,7 +121,7 @@ def test_a_race_with_a_non_overlapping_booking_is_retried_and_succeeds(item, mem
             injected[0] = book(item, other_member, start + timedelta(hours=3), end + timedelta(hours=3))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_write_schedule_change", competitor_first)
+    monkeypatch.setattr(schedule_tx, "write", competitor_first)
     mine = book(item, member, start, end)
     monkeypatch.undo()
     version, schedule, reservations = snapshot(item.item_id)
@@ -131,7 +132,7 @@ def test_a_race_with_a_non_overlapping_booking_is_retried_and_succeeds(item, mem
 
 def test_losing_twice_answers_conflict_not_a_crash(item, member, other_member, monkeypatch):
     start, end = future_slot(hours=1)
-    original = services._write_schedule_change
+    original = schedule_tx.write
     offsets = iter([3, 6])
     busy = []
 
@@ -143,8 +144,8 @@ def test_losing_twice_answers_conflict_not_a_crash(item, member, other_member, m
             busy.clear()
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_write_schedule_change", always_beaten)
-    with pytest.raises(BookingError) as info:
+    monkeypatch.setattr(schedule_tx, "write", always_beaten)
+    with pytest.raises(DomainError) as info:
         book(item, member, start, end)
     assert info.value.code == "race_lost"
     monkeypatch.undo()
@@ -158,7 +159,7 @@ def test_losing_twice_answers_conflict_not_a_crash(item, member, other_member, m
 def test_prolong_moves_the_end_and_counts(item, member):
     start, end = future_slot(hours=1)
     r = book(item, member, start, end)
-    out = services.reservation_prolong(
+    out = member_bookings.reservation_prolong(
         user_id=member.pk, reservation_id=r.reservation_id, new_end=end + timedelta(hours=1)
     )
     assert out.prolong_count == 1
@@ -174,13 +175,13 @@ def test_prolong_into_the_next_booking_plus_buffer_is_refused(aws, member, other
     r = book(item, member, start, end)
     book(item, other_member, end + timedelta(hours=1), end + timedelta(hours=2))
     before = snapshot(item.item_id)
-    with pytest.raises(BookingError) as info:
-        services.reservation_prolong(
+    with pytest.raises(DomainError) as info:
+        member_bookings.reservation_prolong(
             user_id=member.pk, reservation_id=r.reservation_id, new_end=end + timedelta(hours=1)
         )
     assert info.value.code == "conflict"
     assert snapshot(item.item_id) == before
-    services.reservation_prolong(
+    member_bookings.reservation_prolong(
         user_id=member.pk, reservation_id=r.reservation_id, new_end=end + timedelta(minutes=30)
     )
 
@@ -189,15 +190,17 @@ def test_prolong_limit_and_total_length(aws, member):
     item = make_item(max_prolongations=1, max_duration_minutes=180)
     start, end = future_slot(hours=1)
     r = book(item, member, start, end)
-    with pytest.raises(BookingError) as info:
-        services.reservation_prolong(
+    with pytest.raises(DomainError) as info:
+        member_bookings.reservation_prolong(
             user_id=member.pk, reservation_id=r.reservation_id, new_end=end + timedelta(hours=3)
         )
     assert info.value.code == "too_long"
-    services.reservation_prolong(user_id=member.pk, reservation_id=r.reservation_id, new_end=end + timedelta(hours=1))
+    member_bookings.reservation_prolong(
+        user_id=member.pk, reservation_id=r.reservation_id, new_end=end + timedelta(hours=1)
+    )
     before = snapshot(item.item_id)
-    with pytest.raises(BookingError) as info:
-        services.reservation_prolong(
+    with pytest.raises(DomainError) as info:
+        member_bookings.reservation_prolong(
             user_id=member.pk, reservation_id=r.reservation_id, new_end=end + timedelta(hours=2)
         )
     assert info.value.code == "prolong_limit"
@@ -209,12 +212,12 @@ def test_someone_elses_booking_is_not_found(item, member, other_member):
     r = book(item, member, start, end)
     before = snapshot(item.item_id)
     for call in (
-        lambda: services.reservation_prolong(
+        lambda: member_bookings.reservation_prolong(
             user_id=other_member.pk, reservation_id=r.reservation_id, new_end=end + timedelta(hours=1)
         ),
-        lambda: services.reservation_cancel(user_id=other_member.pk, reservation_id=r.reservation_id),
+        lambda: member_bookings.reservation_cancel(user_id=other_member.pk, reservation_id=r.reservation_id),
     ):
-        with pytest.raises(BookingError) as info:
+        with pytest.raises(DomainError) as info:
             call()
         assert info.value.code == "not_found"
     assert snapshot(item.item_id) == before
@@ -222,8 +225,8 @@ def test_someone_elses_booking_is_not_found(item, member, other_member):
 
 @pytest.mark.parametrize("bad_id", ["", "nodot", ".x", "missing.abc"])
 def test_malformed_or_unknown_ids_are_not_found(aws, member, bad_id):
-    with pytest.raises(BookingError) as info:
-        services.reservation_cancel(user_id=member.pk, reservation_id=bad_id)
+    with pytest.raises(DomainError) as info:
+        member_bookings.reservation_cancel(user_id=member.pk, reservation_id=bad_id)
     assert info.value.code == "not_found"
 
 
@@ -233,13 +236,13 @@ def test_malformed_or_unknown_ids_are_not_found(aws, member, bad_id):
 def test_cancel_before_start_frees_the_slot(item, member, other_member):
     start, end = future_slot()
     r = book(item, member, start, end)
-    out = services.reservation_cancel(user_id=member.pk, reservation_id=r.reservation_id)
+    out = member_bookings.reservation_cancel(user_id=member.pk, reservation_id=r.reservation_id)
     assert out.status == "cancelled"
     _, schedule, _ = snapshot(item.item_id)
     assert schedule == []
     book(item, other_member, start, end)  # the time is free again
-    with pytest.raises(BookingError) as info:
-        services.reservation_cancel(user_id=member.pk, reservation_id=r.reservation_id)
+    with pytest.raises(DomainError) as info:
+        member_bookings.reservation_cancel(user_id=member.pk, reservation_id=r.reservation_id)
     assert info.value.code == "not_active"
 
 
@@ -247,23 +250,25 @@ def test_cancel_after_start_ends_now_and_frees_the_rest(item, member):
     start, end = future_slot(hours=3)
     r = book(item, member, start, end)
     during = start + timedelta(hours=1, minutes=5)
-    out = services.reservation_cancel(user_id=member.pk, reservation_id=r.reservation_id, now=during)
+    out = member_bookings.reservation_cancel(user_id=member.pk, reservation_id=r.reservation_id, now=during)
     assert out.status == "returned"
     stored = ReservationRecord.get(r.reservation_id, consistent_read=True)
     assert stored.end == out.end
     _, schedule, _ = snapshot(item.item_id)
     assert schedule[0]["end"] == stored.end
     after = end + timedelta(minutes=1)
-    with pytest.raises(BookingError):
-        services.reservation_cancel(user_id=member.pk, reservation_id=r.reservation_id, now=after)
+    with pytest.raises(DomainError):
+        member_bookings.reservation_cancel(user_id=member.pk, reservation_id=r.reservation_id, now=after)
 
 
 def test_cancel_after_end_is_refused(item, member):
     start, end = future_slot()
     r = book(item, member, start, end)
     before = snapshot(item.item_id)
-    with pytest.raises(BookingError) as info:
-        services.reservation_cancel(user_id=member.pk, reservation_id=r.reservation_id, now=end + timedelta(minutes=1))
+    with pytest.raises(DomainError) as info:
+        member_bookings.reservation_cancel(
+            user_id=member.pk, reservation_id=r.reservation_id, now=end + timedelta(minutes=1)
+        )
     assert info.value.code == "already_ended"
     assert snapshot(item.item_id) == before
 

@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reservations import services, staff_services
-from reservations.booking.errors import BookingError
-from reservations.booking.policy import Policy
+from reservations.bookings import member as member_bookings
+from reservations.catalogue import csv_import
+from reservations.catalogue import services as catalogue_services
+from reservations.domain.errors import DomainError
+from reservations.domain.policy import Policy
 from tests.factories import future_slot, make_item
 from tests.staff.helpers import all_items, catalogue_audit, item_row, trail
 
@@ -67,7 +69,7 @@ def test_a_booking_between_opening_and_saving_does_not_refuse_the_edit(staff_cli
     item = make_item()
     form = staff_client.get(f"/staff/items/{item.item_id}/").context["form"].initial
     start, end = future_slot()
-    services.reservation_create(user_id=member.pk, item_id=item.item_id, start=start, end=end)
+    member_bookings.reservation_create(user_id=member.pk, item_id=item.item_id, start=start, end=end)
     r = staff_client.post(f"/staff/items/{item.item_id}/", {**form, "description": "Now with case"})
     assert r.status_code == 302
     stored = item_row(item.item_id)
@@ -78,10 +80,10 @@ def test_a_booking_between_opening_and_saving_does_not_refuse_the_edit(staff_cli
 def test_edit_service_refuses_a_stale_version(aws, staff):
     item = make_item()
     kwargs = dict(actor_id=staff.pk, item_id=item.item_id, name="A", category="B", policy=Policy())
-    staff_services.item_update(edit_version=0, **kwargs)
+    catalogue_services.item_update(edit_version=0, **kwargs)
     before = (item_row(item.item_id), len(catalogue_audit()))
-    with pytest.raises(BookingError) as info:
-        staff_services.item_update(edit_version=0, **{**kwargs, "name": "C"})
+    with pytest.raises(DomainError) as info:
+        catalogue_services.item_update(edit_version=0, **{**kwargs, "name": "C"})
     assert info.value.code == "edit_conflict"
     assert (item_row(item.item_id), len(catalogue_audit())) == before
 
@@ -89,15 +91,15 @@ def test_edit_service_refuses_a_stale_version(aws, staff):
 def test_retired_items_are_hidden_unbookable_and_keep_history(staff_client, staff, member, member_client):
     item = make_item(name="Old drill")
     start, end = future_slot()
-    r = services.reservation_create(user_id=member.pk, item_id=item.item_id, start=start, end=end)
+    r = member_bookings.reservation_create(user_id=member.pk, item_id=item.item_id, start=start, end=end)
     resp = staff_client.post(f"/staff/items/{item.item_id}/retire/", {"reason": "broken"})
     assert resp.status_code == 302
     stored = item_row(item.item_id)
     assert (stored["active"], stored["catalogue_pk"]) == (False, "RETIRED")
     assert "Old drill" not in member_client.get("/").content.decode()
     assert member_client.get(f"/items/{item.item_id}/").status_code == 404
-    with pytest.raises(BookingError):
-        services.reservation_create(
+    with pytest.raises(DomainError):
+        member_bookings.reservation_create(
             user_id=member.pk, item_id=item.item_id, start=start + timedelta(days=1), end=end + timedelta(days=1)
         )
     assert member_client.get(f"/bookings/{r.reservation_id}/").status_code == 200  # history stays
@@ -131,8 +133,8 @@ def test_import_preview_shows_every_row_with_its_errors_and_writes_nothing(staff
 
 
 def test_import_of_a_file_with_a_bad_row_is_refused_as_a_whole(aws, staff):
-    with pytest.raises(BookingError) as info:
-        staff_services.import_items(actor_id=staff.pk, text=BAD)
+    with pytest.raises(DomainError) as info:
+        csv_import.import_items(actor_id=staff.pk, text=BAD)
     assert info.value.code == "import_invalid"
     assert "2 rows have errors" in info.value.message
     assert all_items() == [] and catalogue_audit() == []
@@ -160,15 +162,15 @@ def test_a_tampered_confirm_is_checked_again(staff_client):
 
 
 def test_import_larger_than_one_transaction_is_refused(aws, staff):
-    rows = "".join(f"Chair {n},Furniture,,\n" for n in range(staff_services.MAX_IMPORT_ITEMS + 1))
-    with pytest.raises(BookingError) as info:
-        staff_services.import_items(actor_id=staff.pk, text="name,category,location,description\n" + rows)
+    rows = "".join(f"Chair {n},Furniture,,\n" for n in range(csv_import.MAX_IMPORT_ITEMS + 1))
+    with pytest.raises(DomainError) as info:
+        csv_import.import_items(actor_id=staff.pk, text="name,category,location,description\n" + rows)
     assert info.value.code == "import_too_large"
     assert all_items() == []
 
 
 def test_import_refuses_unknown_columns(aws):
-    preview = staff_services.import_preview("name,category,colour\nA,B,red\n")
+    preview = csv_import.import_preview("name,category,colour\nA,B,red\n")
     assert preview.errors == ["Unknown column: colour."]
     assert not preview.ok
 

@@ -6,7 +6,9 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
-from reservations import clock, services, staff_selectors
+from reservations import clock
+from reservations.bookings import desk, desk_selectors
+from reservations.bookings import member as member_bookings
 from reservations.store.models import ReservationRecord, month_of
 from reservations.store.timefmt import to_store
 from tests.factories import future_slot, make_item, make_user
@@ -14,7 +16,7 @@ from tests.staff.helpers import reservation_row, trail
 
 
 def book(item, user, start, end, **kw):
-    return services.reservation_create(user_id=user.pk, item_id=item.item_id, start=start, end=end, **kw)
+    return member_bookings.reservation_create(user_id=user.pk, item_id=item.item_id, start=start, end=end, **kw)
 
 
 def listed(response) -> list[str]:
@@ -28,7 +30,7 @@ def test_desk_filters_by_item_member_state_and_dates(staff_client, member, other
     a = book(cam, member, s1, e1)
     b = book(van, other_member, s1, e1)
     c = book(cam, other_member, s2, e2)
-    services.reservation_staff_cancel(actor_id=staff.pk, reservation_id=c.reservation_id, reason="x")
+    desk.reservation_staff_cancel(actor_id=staff.pk, reservation_id=c.reservation_id, reason="x")
     day = lambda d: d.astimezone(clock.site_tz()).date().isoformat()  # noqa: E731
     base = {"date_from": day(s1), "date_to": day(s2)}
 
@@ -67,10 +69,10 @@ def test_desk_pages_with_signed_cursors_across_months(staff_client, member, dyna
         for n in range(12):
             start = base + timedelta(days=n)
             batch.save(_row(item, member, start, n))
-    f = staff_selectors.DeskFilter(date_from=base.date(), date_to=(base + timedelta(days=20)).date())
+    f = desk_selectors.DeskFilter(date_from=base.date(), date_to=(base + timedelta(days=20)).date())
     seen, cursor, pages = [], "", 0
     while True:
-        page = staff_selectors.bookings_desk(f=f, now=now, tz=clock.site_tz(), viewer_id="s", cursor=cursor, limit=5)
+        page = desk_selectors.bookings_desk(f=f, now=now, tz=clock.site_tz(), viewer_id="s", cursor=cursor, limit=5)
         seen += [r.reservation_id for r in page.reservations]
         pages += 1
         if not page.next_cursor:
@@ -162,7 +164,7 @@ def test_book_on_behalf_page(staff_client, staff, member):
     [stored] = ReservationRecord.by_user.query(member.pk)
     assert (stored.created_by, stored.item_id) == (staff.pk, item.item_id)
     unknown = staff_client.post("/staff/bookings/new/", {**data, "member": "nobody@example.com"})
-    assert unknown.status_code == 422 and "No active user" in unknown.content.decode()
+    assert unknown.status_code == 422 and "No active member has this address or id." in unknown.content.decode()
 
 
 def test_overdue_page(staff_client, staff, member):
@@ -177,7 +179,7 @@ def test_overdue_page(staff_client, staff, member):
         override_reason="back-dated",
         now=now - timedelta(hours=4),
     )
-    services.reservation_check_out(actor_id=staff.pk, reservation_id=r.reservation_id, now=now - timedelta(hours=2))
+    desk.reservation_check_out(actor_id=staff.pk, reservation_id=r.reservation_id, now=now - timedelta(hours=2))
     body = staff_client.get("/staff/overdue/").content.decode()
     assert "Late van" in body and "1 h 00 min" in body
 
@@ -213,7 +215,7 @@ def test_export_streams_thousands_of_rows_as_correct_csv(staff_client, member):
     assert r["Content-Type"].startswith("text/csv")
     text = b"".join(r.streaming_content).decode()
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == list(staff_selectors.EXPORT_COLUMNS)
+    assert rows[0] == list(desk_selectors.EXPORT_COLUMNS)
     assert len(rows) == 2001
     by_id = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert by_id[f"{item.item_id}.bulk00007"]["item_name"] == 'Item "7", with comma'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from reservations.bookings import member as member_bookings
 from tests.factories import make_item, make_user
 
 STAFF = "staff"
@@ -62,13 +63,12 @@ def test_the_walk_covers_every_staff_route():
 
 @pytest.mark.parametrize("who", ["anonymous", "member", "staff", "admin"])
 def test_permission_walk(aws, who):
-    from reservations import services
     from tests.factories import future_slot
 
     item = make_item()
     member = make_user(email="member@example.com")
     start, end = future_slot()
-    r = services.reservation_create(user_id=member.pk, item_id=item.item_id, start=start, end=end)
+    r = member_bookings.reservation_create(user_id=member.pk, item_id=item.item_id, start=start, end=end)
     target = make_user(email="target@example.com")
     client = Client()
     if who != "anonymous":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from moto import mock_aws
 
+from reservations.bookings import member as member_bookings
+
 
 def test_create_tables_adds_missing_indexes_to_existing_tables():
     from reservations.store.connection import shared_connection
@@ -38,9 +40,8 @@ def test_backfill_fills_index_attributes_of_old_rows(aws):
     UserRecord(user_id=user.pk).update(actions=[UserRecord.directory_pk.remove()])
     item = make_item()
     start, end = future_slot()
-    from reservations import services
 
-    r = services.reservation_create(user_id=user.pk, item_id=item.item_id, start=start, end=end)
+    r = member_bookings.reservation_create(user_id=user.pk, item_id=item.item_id, start=start, end=end)
     ReservationRecord(reservation_id=r.reservation_id).update(actions=[ReservationRecord.start_month.remove()])
     assert list(UserRecord.directory.query("USER")) == []
     out = StringIO()

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reservations import clock, services
+from reservations import clock
+from reservations.bookings import member as member_bookings
 from reservations.store.models import ItemRecord, ReservationRecord
 from tests.factories import future_slot
 
@@ -82,7 +83,7 @@ def test_prolong_form_never_500_and_refusals_write_nothing(member_client, member
     booking = next(
         (r for r in ReservationRecord.by_user.query(str(member.pk)) if r.status == "booked"),
         None,
-    ) or services.reservation_create(user_id=str(member.pk), item_id=item.item_id, start=start, end=end)
+    ) or member_bookings.reservation_create(user_id=str(member.pk), item_id=item.item_id, start=start, end=end)
     before = store_state(item.item_id, str(member.pk))
     r = member_client.post(f"/bookings/{booking.reservation_id}/prolong/", {"end": new_end})
     assert r.status_code < 500

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from reservations import services
+from reservations.bookings import member as member_bookings
 from reservations.store.models import CATALOGUE_PK, ItemRecord
 from reservations.store.timefmt import to_store
 from tests.factories import future_slot
@@ -124,7 +124,7 @@ def test_catalogue_with_500_items_is_correct(member_client, dynamo_calls):
 
 def test_booking_is_reflected_in_the_catalogue(member_client, member, item):
     start, end = future_slot(hours=2)
-    services.reservation_create(user_id=member.pk, item_id=item.item_id, start=start, end=end)
+    member_bookings.reservation_create(user_id=member.pk, item_id=item.item_id, start=start, end=end)
     from reservations import clock
 
     tz = clock.site_tz()

@@ -8,7 +8,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reservations.accounts.services import UserError, user_create
+from reservations.accounts.users import user_create
+from reservations.domain.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -42,6 +43,6 @@ class Command(BaseCommand):
                 name=options["name"],
                 role="admin" if options["admin"] else "staff" if options["staff"] else "member",
             )
-        except UserError as error:
+        except DomainError as error:
             raise CommandError(error.message) from None
         self.stdout.write(f"Created {user.role} {user.email} ({user.pk}).")

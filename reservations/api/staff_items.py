@@ -1,0 +1,126 @@
+"""Staff API: the catalogue (list, create, edit, retire). The role is checked per route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+
+from reservations.catalogue import selectors, services
+from reservations.domain.policy import Policy
+from reservations.store.convert import POLICY_FIELDS
+
+from . import staff_serialize as ss
+from .errors import invalid
+from .forms import NestedFormField, StrictBooleanField, StrictIntegerField
+from .http import Call, Endpoint, Reply, route
+
+MAX_TEXT = 200
+DEFAULTS = Policy()
+
+
+class PolicyForm(forms.Form):
+    """An item's booking policy; a field left out takes its default."""
+
+
+for _name in POLICY_FIELDS:
+    _default = getattr(DEFAULTS, _name)
+    PolicyForm.base_fields[_name] = (
+        StrictBooleanField(required=False, help_text=f"Default: {str(_default).lower()}.")
+        if isinstance(_default, bool)
+        else StrictIntegerField(required=False, min_value=0, help_text=f"Default: {_default}.")
+    )
+
+
+class ItemForm(forms.Form):
+    name = forms.CharField(max_length=MAX_TEXT)
+    category = forms.CharField(max_length=MAX_TEXT)
+    description = forms.CharField(required=False, max_length=2000)
+    location = forms.CharField(required=False, max_length=MAX_TEXT)
+    policy = NestedFormField(PolicyForm, required=False)
+
+
+class ItemUpdateForm(ItemForm):
+    edit_version = forms.IntegerField(min_value=0, help_text="The item's edit_version when you read it.")
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class ItemListForm(forms.Form):
+    retired = StrictBooleanField(required=False, help_text="Retired items instead of active ones.")
+    category = forms.CharField(required=False, max_length=MAX_TEXT)
+
+
+def policy_of_input(values: dict[str, Any] | None) -> Policy:
+    given = {k: v for k, v in (values or {}).items() if v is not None}
+    try:
+        return Policy(**given)
+    except ValueError as error:
+        raise invalid({"policy": [str(error)]}) from None
+
+
+def list_items(call: Call) -> Reply:
+    items = selectors.items_for_staff(retired=bool(call.query["retired"]), category=call.query["category"] or "")
+    # The catalogue index carries what a list needs, not the policy: GET one item for that.
+    return Reply(200, ss.STAFF_ITEM_LIST.dump(items))
+
+
+def create_item(call: Call) -> Reply:
+    d = call.data
+    item = services.item_create(
+        name=d["name"],
+        category=d["category"],
+        description=d["description"],
+        location=d["location"],
+        policy=policy_of_input(d["policy"]),
+        actor_id=call.user_id,
+    )
+    return Reply(201, ss.STAFF_ITEM.dump(item), {"Location": reverse("api:staff_item", args=[item.item_id])})
+
+
+def get_item(call: Call, item_id: str) -> Reply:
+    return Reply(200, ss.STAFF_ITEM.dump(selectors.item_for_staff(item_id)))
+
+
+def update_item(call: Call, item_id: str) -> Reply:
+    d = call.data
+    item = services.item_update(
+        actor_id=call.user_id,
+        item_id=item_id,
+        edit_version=d["edit_version"],
+        name=d["name"],
+        category=d["category"],
+        location=d["location"],
+        description=d["description"],
+        policy=policy_of_input(d["policy"]),
+        reason=d["reason"],
+    )
+    return Reply(200, ss.STAFF_ITEM.dump(item))
+
+
+def retire_item(call: Call, item_id: str) -> Reply:
+    item = services.item_retire(actor_id=call.user_id, item_id=item_id, reason=call.data["reason"])
+    return Reply(200, ss.STAFF_ITEM.dump(item))
+
+
+items = route(
+    GET=Endpoint(list_items, "All items, active or retired", "staff", query=ItemListForm, returns=ss.STAFF_ITEM_LIST),
+    POST=Endpoint(create_item, "Create an item", "staff", body=ItemForm, status=201, returns=ss.STAFF_ITEM,
+                  headers=("Location",), errors=("exists",)),
+    role="staff",
+)  # fmt: skip
+item = route(
+    GET=Endpoint(get_item, "An item, with its edit_version", "staff", returns=ss.STAFF_ITEM, errors=("not_found",)),
+    POST=Endpoint(update_item, "Edit an item (refused when someone else edited it since edit_version)", "staff",
+                  body=ItemUpdateForm, returns=ss.STAFF_ITEM, errors=("not_found", "edit_conflict")),
+    role="staff",
+)  # fmt: skip
+item_retire = route(
+    POST=Endpoint(retire_item, "Retire an item (hidden from members; its bookings and history stay)", "staff",
+                  body=ReasonForm, returns=ss.STAFF_ITEM, errors=("not_found", "already_retired")),
+    role="staff",
+)  # fmt: skip

@@ -1,1 +1,0 @@
-"""The booking domain: pure rules about time windows, policies, overlaps and prolonging. No I/O."""

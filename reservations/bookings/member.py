@@ -1,0 +1,175 @@
+"""A member's own bookings: book, prolong, cancel (before the start) or end now (after it).
+
+Staff booking on a member's behalf use `reservation_create` too (actor_id, override_reason).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from reservations import clock, notifications
+from reservations.domain import lifecycle, rules
+from reservations.domain.errors import DomainError
+from reservations.store import schedule as schedule_tx
+from reservations.store.ids import is_id, reservation_id_for
+from reservations.store.models import ItemRecord, ReservationRecord, month_of
+from reservations.store.timefmt import to_store
+
+from .change import change
+from .records import audit_entry, interval, item_facts, replaced, without
+
+
+def reservation_create(
+    *,
+    user_id: str | None,
+    item_id: str,
+    start: datetime,
+    end: datetime,
+    now: datetime | None = None,
+    actor_id: str | None = None,
+    override_reason: str = "",
+) -> ReservationRecord:
+    """Book [start, end) of an item for a member, or raise DomainError having written nothing.
+
+    user_id: the member; they must exist and be active (checked in the booking's own transaction).
+    actor_id: who books (staff booking on a member's behalf); defaults to the member.
+    override_reason: staff only (the caller checks the role). Non-empty skips the item's policy
+    but never the overlap check or the version condition.
+    """
+    if not user_id:
+        raise DomainError("member_unknown")
+    if not is_id(item_id):
+        raise DomainError("not_found")
+    now = now or clock.now()
+    tz = clock.site_tz()
+    override_reason = override_reason.strip()
+    actor = actor_id or user_id
+    for attempt in range(schedule_tx.ATTEMPTS):
+        try:
+            item = ItemRecord.get(item_id, consistent_read=True)
+        except DoesNotExist:
+            raise DomainError("not_found") from None
+        facts = item_facts(item)
+        lifecycle.check_book(item=facts, start=start, end=end, now=now, tz=tz, override=bool(override_reason))
+        reservation = ReservationRecord(
+            reservation_id=reservation_id_for(item.item_id),
+            item_id=item.item_id,
+            item_name=item.name,
+            user_id=user_id,
+            start=to_store(start),
+            end=to_store(end),
+            original_end=to_store(end),
+            status="booked",
+            prolong_count=0,
+            version=1,
+            created_at=to_store(now),
+            updated_at=to_store(now),
+            start_month=month_of(to_store(start)),
+            created_by=actor if actor != user_id else None,
+        )
+        entry = audit_entry(
+            reservation,
+            actor_id=actor,
+            action="reservation.overridden" if override_reason else "reservation.created",
+            before=None,
+            reason=override_reason,
+            now=now,
+        )
+        try:
+            schedule_tx.write(
+                item=item,
+                schedule=rules.prune(
+                    [*facts.schedule, interval(reservation)], now, buffer_minutes=facts.policy.buffer_minutes
+                ),
+                reservation=reservation,
+                audit_entry=entry,
+                member_id=user_id,
+            )
+        except TransactWriteError as error:
+            schedule_tx.retry_or_raise(error, attempt)
+            continue
+        notifications.send("booked", reservation)  # after the commit; never raises
+        return reservation
+    raise AssertionError("unreachable")
+
+
+def reservation_prolong(
+    *,
+    user_id: str,
+    reservation_id: str,
+    new_end: datetime,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> ReservationRecord:
+    """Move the end of an active booking later, within the policy and before the next booking."""
+    now = now or clock.now()
+    tz = clock.site_tz()
+
+    def decide(
+        reservation: ReservationRecord, item: ItemRecord, allowed: lifecycle.Allowed, schedule: list[rules.Interval]
+    ) -> list[rules.Interval]:
+        allowed.prolong.check()
+        facts = item_facts(item)
+        current = interval(reservation)
+        rules.check_prolong(
+            policy=facts.policy,
+            start=current.start,
+            end=current.end,
+            new_end=new_end,
+            prolong_count=int(reservation.prolong_count),
+            now=now,
+            tz=tz,
+            schedule=schedule,
+            reservation_id=reservation.reservation_id,
+        )
+        reservation.end = to_store(new_end)
+        reservation.prolong_count = int(reservation.prolong_count) + 1
+        return replaced(schedule, reservation)
+
+    changed = change(
+        reservation_id=reservation_id,
+        actor=lifecycle.Actor(user_id=user_id),
+        own_only=True,
+        now=now,
+        expected_version=expected_version,
+        decide=decide,
+        action="reservation.prolonged",
+    )
+    notifications.send("prolonged", changed)
+    return changed
+
+
+def reservation_cancel(
+    *, user_id: str, reservation_id: str, now: datetime | None = None, expected_version: int | None = None
+) -> ReservationRecord:
+    """Before the start: cancel. After the start: end it now (an early return) and free the rest.
+    A booking staff handed out (checked out) is ended by checking the item in at the desk."""
+    now = now or clock.now()
+
+    def decide(
+        reservation: ReservationRecord, item: ItemRecord, allowed: lifecycle.Allowed, schedule: list[rules.Interval]
+    ) -> list[rules.Interval]:
+        allowed.close.check()
+        if allowed.member_closes_by_cancelling:
+            reservation.status = "cancelled"
+            reservation.cancelled_at = to_store(now)
+            return without(schedule, reservation)
+        reservation.status = "returned"
+        reservation.end = to_store(now)
+        reservation.returned_at = to_store(now)
+        return replaced(schedule, reservation)
+
+    changed = change(
+        reservation_id=reservation_id,
+        actor=lifecycle.Actor(user_id=user_id),
+        own_only=True,
+        now=now,
+        expected_version=expected_version,
+        decide=decide,
+        action=lambda r: "reservation.cancelled" if r.status == "cancelled" else "reservation.returned",
+        require_active=False,
+    )
+    notifications.send(changed.status, changed)  # "cancelled" or "returned"
+    return changed

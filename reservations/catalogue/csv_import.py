@@ -1,0 +1,173 @@
+"""Bulk import of items from a CSV file: a preview that writes nothing, then all or nothing.
+
+The import is all or nothing: every row valid, then every item in one TransactWriteItems.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from pynamodb.transactions import TransactWrite
+
+from reservations import audit, clock
+from reservations.domain.errors import DomainError
+from reservations.domain.policy import Policy
+from reservations.store.connection import shared_connection as connection
+from reservations.store.convert import POLICY_FIELDS
+from reservations.store.ids import new_id
+from reservations.store.models import ItemRecord
+
+from .services import MAX_TEXT, item_snapshot, new_item_record
+
+DEFAULT_POLICY = Policy()
+
+
+# Each imported item costs two writes (the item and its "item.imported" entry) and the import
+# one more (its own entry); a TransactWriteItems holds at most 100. Chunking bigger files into
+# several transactions would break "all or nothing" (a failure in chunk 3 leaves chunks 1 and 2
+# written), so bigger files are refused with a message asking to split them.
+MAX_IMPORT_ITEMS = (100 - 1) // 2
+IMPORT_COLUMNS = ("name", "category", "location", "description", *POLICY_FIELDS)
+REQUIRED_COLUMNS = ("name", "category")
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+    policy: Policy | None = None
+
+
+@dataclass
+class ImportPreview:
+    rows: list[ImportRow]
+    errors: list[str]  # problems with the file as a whole
+
+    @property
+    def invalid_rows(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.invalid_rows and bool(self.rows)
+
+
+def import_preview(text: str) -> ImportPreview:
+    """Parse and check every row; writes nothing. The preview page shows the result."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    file_errors = []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in IMPORT_COLUMNS]
+    if missing:
+        file_errors.append(f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}.")
+    if unknown:
+        file_errors.append(f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.")
+    if file_errors:
+        return ImportPreview(rows=[], errors=file_errors)
+    reader.fieldnames = header
+    rows: list[ImportRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    for raw in reader:
+        values = {k: (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(values.values()):
+            continue  # blank line
+        row = ImportRow(line=reader.line_num, values=values)
+        if None in raw:
+            row.errors.append("More values than columns.")
+        for column in REQUIRED_COLUMNS:
+            if not values.get(column):
+                row.errors.append(f"{column} is required.")
+        for column in ("name", "category", "location"):
+            if len(values.get(column, "")) > MAX_TEXT:
+                row.errors.append(f"{column} is longer than {MAX_TEXT} characters.")
+        numbers: dict[str, Any] = {}
+        for name in POLICY_FIELDS:
+            text_value = values.get(name, "")
+            if not text_value:
+                continue
+            if isinstance(getattr(DEFAULT_POLICY, name), bool):
+                flag = text_value.strip().lower()
+                if flag in ("yes", "true", "1", "no", "false", "0"):
+                    numbers[name] = flag in ("yes", "true", "1")
+                else:
+                    row.errors.append(f"{name} must be yes or no (got {text_value!r}).")
+                continue
+            try:
+                numbers[name] = int(text_value)
+            except ValueError:
+                row.errors.append(f"{name} must be a whole number (got {text_value!r}).")
+        if len(numbers) == len([n for n in POLICY_FIELDS if values.get(n)]):
+            try:
+                row.policy = Policy(**numbers)
+            except ValueError as error:
+                row.errors.append(f"Booking policy: {error}.")
+        key = (values.get("category", "").casefold(), values.get("name", "").casefold())
+        if all(key) and key in seen:
+            row.errors.append(f"Same name and category as line {seen[key]}.")
+        seen.setdefault(key, row.line)
+        rows.append(row)
+    if not rows:
+        file_errors.append(DomainError("import_empty").message)
+    return ImportPreview(rows=rows, errors=file_errors)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    import_id: str
+    items: list[ItemRecord]
+
+
+def import_items(*, actor_id: str, text: str, filename: str = "") -> ImportResult:
+    """All or nothing: every row valid, then every item in one TransactWriteItems, or nothing."""
+    preview = import_preview(text)
+    if not preview.rows:
+        raise DomainError("import_empty")
+    if preview.errors or preview.invalid_rows:
+        count = len(preview.invalid_rows) or 1
+        raise DomainError(
+            "import_invalid", count=count, s="s" if count != 1 else "", have="have" if count != 1 else "has"
+        )
+    if len(preview.rows) > MAX_IMPORT_ITEMS:
+        raise DomainError("import_too_large", limit=MAX_IMPORT_ITEMS, count=len(preview.rows))
+    now = clock.now()
+    import_id = new_id(8)
+    items = [
+        new_item_record(
+            name=row.values["name"],
+            category=row.values["category"],
+            location=row.values.get("location", ""),
+            description=row.values.get("description", ""),
+            policy=row.policy,
+        )
+        for row in preview.rows
+    ]
+    with TransactWrite(connection=connection()) as tx:
+        for item in items:
+            tx.save(item, condition=ItemRecord.item_id.does_not_exist())
+            tx.save(
+                audit.entry(
+                    entity=audit.entity("item", item.item_id),
+                    actor_id=actor_id,
+                    action="item.imported",
+                    after=item_snapshot(item),
+                    reason=f"import {import_id}",
+                    now=now,
+                ),
+                condition=audit.save_condition(),
+            )
+        tx.save(
+            audit.entry(
+                entity=audit.entity("import", import_id),
+                actor_id=actor_id,
+                action="items.imported",
+                after={"count": len(items), "file": filename, "item_ids": [i.item_id for i in items]},
+                now=now,
+            ),
+            condition=audit.save_condition(),
+        )
+    return ImportResult(import_id=import_id, items=items)

@@ -1,0 +1,301 @@
+"""What a booking allows: one pure function for pages, staff screens, the API and the services.
+
+`allowed(booking, item, now=, tz=, actor=)` answers, for every action, allowed or the refusal
+code (a DomainError code, with its message), and how far a prolongation could go. Views and
+templates show what it allows; the prolong-options endpoint returns it; the services check the
+same verdict again on the strongly consistent read they write against. Nothing else decides.
+
+The states a booking is in (`state`), from its stored status and the time:
+
+| stored status | time                 | state         | member sees                |
+|---------------|----------------------|---------------|----------------------------|
+| booked        | before the start     | upcoming      | Upcoming                   |
+| booked        | between start and end| active        | Active                     |
+| booked        | after the end        | ended         | Ended                      |
+| checked_out   | before the end       | checked_out   | Checked out                |
+| checked_out   | after the end        | overdue       | Overdue — please return    |
+| returned      |                      | returned      | Returned                   |
+| cancelled     |                      | cancelled     | Cancelled (or Released, not picked up) |
+
+The member's rights on a booking that staff handed out (checked out): the item is with the
+member, so only the desk ends the booking — by checking the item in. The member may prolong it
+(within the policy, while it has not ended) but cannot cancel it or "end it now": a booking
+marked returned while the item is still out would free the item on the schedule and drop it
+from the overdue list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
+
+from . import rules
+from .errors import DomainError
+from .policy import Policy, minutes_text
+
+ACTIVE_STATUSES = ("booked", "checked_out")
+STAFF_ROLES = ("staff", "admin")
+
+MEMBER_LABELS = {
+    "upcoming": "Upcoming",
+    "active": "Active",
+    "ended": "Ended",
+    "checked_out": "Checked out",
+    "overdue": "Overdue — please return",
+    "returned": "Returned",
+    "cancelled": "Cancelled",
+    "released": "Released (not picked up)",
+}
+STAFF_LABELS = {**MEMBER_LABELS, "overdue": "Overdue", "ended": "Ended (never picked up)"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Booking:
+    """The facts of a booking the rules look at."""
+
+    reservation_id: str
+    owner_id: str
+    status: str  # booked | checked_out | returned | cancelled
+    start: datetime
+    end: datetime
+    prolong_count: int = 0
+    cancel_reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    active: bool
+    policy: Policy
+    schedule: Sequence[rules.Interval] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Actor:
+    """Who asks: a user with a role, or the system (scheduled jobs)."""
+
+    user_id: str
+    role: str = "member"  # member | staff | admin | system
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+SYSTEM = Actor(user_id="system", role="system")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    refusal: str = ""  # a DomainError code; empty when allowed
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.refusal
+
+    @property
+    def message(self) -> str:
+        return DomainError(self.refusal, **self.params).message if self.refusal else ""
+
+    def check(self) -> None:
+        if self.refusal:
+            raise DomainError(self.refusal, **self.params)
+
+
+OK = Verdict()
+
+
+@dataclass(frozen=True)
+class Allowed:
+    state: str
+    prolong: Verdict
+    latest_end: datetime | None  # the furthest a prolongation could reach now
+    cancel: Verdict  # the member, before the start
+    end_now: Verdict  # the member, after the start: end early and free the rest
+    check_out: Verdict
+    check_in: Verdict
+    staff_cancel: Verdict
+    override: Verdict
+    release_no_show: Verdict
+
+    @property
+    def close(self) -> Verdict:
+        """The member's one "cancel" action: cancel before the start, end now after it."""
+        return self.cancel if self.state == "upcoming" else self.end_now
+
+    @property
+    def member_closes_by_cancelling(self) -> bool:
+        return self.state == "upcoming"
+
+
+def state(booking: Booking, now: datetime) -> str:
+    if booking.status == "cancelled":
+        return "cancelled"
+    if booking.status == "returned":
+        return "returned"
+    if booking.status == "checked_out":
+        return "overdue" if booking.end <= now else "checked_out"
+    if booking.end <= now:
+        return "ended"
+    return "active" if booking.start <= now else "upcoming"
+
+
+def label(booking: Booking, now: datetime, *, staff: bool = False) -> str:
+    current = state(booking, now)
+    if current == "cancelled" and booking.cancel_reason == "no_show":
+        current = "released"
+    return (STAFF_LABELS if staff else MEMBER_LABELS)[current]
+
+
+def allowed(booking: Booking, item: Item, *, now: datetime, tz: tzinfo, actor: Actor) -> Allowed:
+    current = state(booking, now)
+    prolong, latest = _prolong(booking, item, now=now, tz=tz, actor=actor)
+    return Allowed(
+        state=current,
+        prolong=prolong,
+        latest_end=latest,
+        cancel=_owner(booking, actor) or _cancel(booking, now),
+        end_now=_owner(booking, actor) or _end_now(booking, now),
+        check_out=_staff(actor) or _check_out(booking, item, now=now, tz=tz),
+        check_in=_staff(actor) or _check_in(booking),
+        staff_cancel=_staff(actor) or _staff_cancel(booking),
+        override=_staff(actor) or _override(booking, item),
+        release_no_show=_release(booking, item, now=now, actor=actor),
+    )
+
+
+def check_book(
+    *,
+    item: Item,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    tz: tzinfo,
+    override: bool = False,
+) -> None:
+    """A new booking of `item` for [start, end): raise the first rule it breaks. An override (staff,
+    with a reason) skips the item's policy but never the overlap check."""
+    if not item.active:
+        raise DomainError("item_retired")
+    if override:
+        rules.check_override(start=start, end=end, now=now, schedule=item.schedule)
+    else:
+        rules.check_booking(policy=item.policy, start=start, end=end, now=now, tz=tz, schedule=item.schedule)
+
+
+# ---------------------------------------------------------------- one verdict per action
+
+
+def _owner(booking: Booking, actor: Actor) -> Verdict | None:
+    # Someone else's booking is "not found" to a member: ids of others cannot be probed.
+    return None if actor.user_id == booking.owner_id else Verdict("not_found")
+
+
+def _staff(actor: Actor) -> Verdict | None:
+    return None if actor.is_staff else Verdict("forbidden", {"role": "staff"})
+
+
+def _status_text(booking: Booking) -> str:
+    return booking.status.replace("_", " ")
+
+
+def _prolong(
+    booking: Booking, item: Item, *, now: datetime, tz: tzinfo, actor: Actor
+) -> tuple[Verdict, datetime | None]:
+    refusal = _owner(booking, actor)
+    if refusal is None and booking.status not in ACTIVE_STATUSES:
+        refusal = Verdict("not_active")
+    if refusal is None and not item.active:
+        refusal = Verdict("item_retired")
+    if refusal is None and booking.end <= now:
+        refusal = Verdict("already_ended")
+    if refusal is None and booking.prolong_count >= item.policy.max_prolongations:
+        refusal = Verdict("prolong_limit", {"max_prolongations": item.policy.max_prolongations})
+    if refusal is not None:
+        return refusal, None
+    latest = rules.latest_end(
+        policy=item.policy,
+        start=booking.start,
+        end=booking.end,
+        prolong_count=booking.prolong_count,
+        now=now,
+        tz=tz,
+        schedule=item.schedule,
+        reservation_id=booking.reservation_id,
+    )
+    if latest is not None:
+        return OK, latest
+    if rules.add_minutes(booking.start, item.policy.max_duration_minutes, item.policy, tz) <= booking.end:
+        return Verdict("too_long", {"max_duration": minutes_text(item.policy.max_duration_minutes)}), None
+    return Verdict("conflict", {"buffer": minutes_text(item.policy.buffer_minutes)}), None
+
+
+def _cancel(booking: Booking, now: datetime) -> Verdict:
+    if booking.status == "checked_out":
+        return Verdict("checked_out")
+    if booking.status != "booked":
+        return Verdict("not_active")
+    if booking.end <= now:
+        return Verdict("already_ended")
+    if booking.start <= now:
+        return Verdict("started")
+    return OK
+
+
+def _end_now(booking: Booking, now: datetime) -> Verdict:
+    if booking.status == "checked_out":
+        return Verdict("checked_out")
+    if booking.status != "booked":
+        return Verdict("not_active")
+    if booking.end <= now:
+        return Verdict("already_ended")
+    if now < booking.start:
+        return Verdict("not_started")
+    return OK
+
+
+def _check_out(booking: Booking, item: Item, *, now: datetime, tz: tzinfo) -> Verdict:
+    """Hand the item over, any time before the booking's end; before its start only if no other
+    booking holds the item in between (it is not ours to hand out yet)."""
+    if booking.status != "booked":
+        return Verdict("not_booked", {"status": _status_text(booking)})
+    if booking.end <= now:
+        return Verdict("already_ended")
+    if now < booking.start:
+        others = [b for b in item.schedule if b.reservation_id != booking.reservation_id]
+        blocking = rules.clashes(others, now, booking.start, buffer_minutes=0)
+        if blocking:
+            until = max(b.end for b in blocking).astimezone(tz)
+            return Verdict("still_booked", {"until": until.strftime("%a %d %b %H:%M")})
+    return OK
+
+
+def _check_in(booking: Booking) -> Verdict:
+    if booking.status != "checked_out":
+        return Verdict("not_checked_out", {"status": _status_text(booking)})
+    return OK
+
+
+def _staff_cancel(booking: Booking) -> Verdict:
+    """Any booking not yet handed out (an ended one too: staff may record why it was never used)."""
+    if booking.status != "booked":
+        return Verdict("not_booked", {"status": _status_text(booking)})
+    return OK
+
+
+def _override(booking: Booking, item: Item) -> Verdict:
+    if booking.status not in ACTIVE_STATUSES:
+        return Verdict("not_active")
+    if not item.active:
+        return Verdict("item_retired")
+    return OK
+
+
+def _release(booking: Booking, item: Item, *, now: datetime, actor: Actor) -> Verdict:
+    if actor.role != "system":
+        return Verdict("forbidden", {"role": "system"})
+    if not rules.is_no_show(policy=item.policy, start=booking.start, status=booking.status, now=now):
+        return Verdict("not_a_no_show")
+    return OK

@@ -1,0 +1,243 @@
+"""Pure booking rules over plain values: aware datetimes, a Policy and the item's schedule.
+
+Every function here is deterministic given `now` and `tz`; the services pass both in.
+Intervals are half-open: [start, end).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from .errors import DomainError
+from .policy import DAY_MINUTES, Policy, days_text, minutes_text
+
+
+@dataclass(frozen=True, kw_only=True)
+class Interval:
+    """One active booking in an item's schedule."""
+
+    start: datetime
+    end: datetime
+    reservation_id: str = ""
+    user_id: str = ""
+
+
+def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def clashes(
+    schedule: Iterable[Interval], start: datetime, end: datetime, *, buffer_minutes: int, ignore_id: str = ""
+) -> list[Interval]:
+    """Bookings that overlap [start, end) once the buffer is kept free on both sides."""
+    buffer = timedelta(minutes=buffer_minutes)
+    return [
+        b
+        for b in schedule
+        if b.reservation_id != ignore_id or not ignore_id
+        if overlaps(start, end, b.start - buffer, b.end + buffer)
+    ]
+
+
+def is_aligned(moment: datetime, policy: Policy, tz: tzinfo) -> bool:
+    """On the slot grid, counted from local midnight (whole-day slots: local midnight)."""
+    local = moment.astimezone(tz)
+    if local.second or local.microsecond:
+        return False
+    minute_of_day = local.hour * 60 + local.minute
+    if policy.whole_days:
+        return minute_of_day == 0
+    return minute_of_day % policy.slot_minutes == 0
+
+
+def duration_minutes(start: datetime, end: datetime, policy: Policy, tz: tzinfo) -> int:
+    """Length in minutes; whole-day items count local calendar days (a DST day is still one day)."""
+    if policy.whole_days:
+        days = (end.astimezone(tz).date() - start.astimezone(tz).date()).days
+        return days * DAY_MINUTES
+    return int((end - start).total_seconds() // 60)
+
+
+def add_minutes(start: datetime, minutes: int, policy: Policy, tz: tzinfo) -> datetime:
+    """start + minutes, in local calendar days for whole-day items."""
+    if policy.whole_days:
+        local = start.astimezone(tz)
+        target = (local.replace(tzinfo=None) + timedelta(minutes=minutes)).replace(tzinfo=tz)
+        return target.astimezone(UTC)
+    return start + timedelta(minutes=minutes)
+
+
+def align_down(moment: datetime, policy: Policy, tz: tzinfo) -> datetime:
+    """The latest grid point at or before `moment` (skipping grid points a DST change removes)."""
+    local = moment.astimezone(tz).replace(second=0, microsecond=0, tzinfo=None)
+    midnight = local.replace(hour=0, minute=0)
+    step = DAY_MINUTES if policy.whole_days else policy.slot_minutes
+    minute_of_day = 0 if policy.whole_days else (local.hour * 60 + local.minute)
+    candidate = midnight + timedelta(minutes=minute_of_day - minute_of_day % step)
+    while True:
+        aware = candidate.replace(tzinfo=tz)
+        utc = aware.astimezone(UTC)
+        exists = utc.astimezone(tz).replace(tzinfo=None) == candidate
+        if exists and utc <= moment:
+            return utc
+        candidate -= timedelta(minutes=step)
+
+
+def align_up(moment: datetime, policy: Policy, tz: tzinfo) -> datetime:
+    """The earliest grid point at or after `moment`, stepping over local wall-clock grid points
+    (a DST night can remove one: 02:00 does not exist when the clocks go from 02:00 to 03:00)."""
+    down = align_down(moment, policy, tz)
+    if down >= moment:
+        return down
+    step = timedelta(minutes=DAY_MINUTES if policy.whole_days else policy.slot_minutes)
+    candidate = down.astimezone(tz).replace(tzinfo=None)
+    while True:
+        candidate += step
+        utc = candidate.replace(tzinfo=tz).astimezone(UTC)
+        exists = utc.astimezone(tz).replace(tzinfo=None) == candidate
+        if exists and utc >= moment:
+            return utc
+
+
+def _grid_example(policy: Policy) -> str:
+    if policy.whole_days:
+        return "from midnight to midnight"
+    if policy.slot_minutes >= 60:
+        return "10:00 to 12:00" if policy.slot_minutes <= 120 else "00:00 to 06:00"
+    return f"10:00 to 10:{policy.slot_minutes:02d}"
+
+
+def check_booking(
+    *,
+    policy: Policy,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    tz: tzinfo,
+    schedule: Sequence[Interval],
+) -> None:
+    """Raise DomainError for the first rule a new booking [start, end) breaks."""
+    if end <= start:
+        raise DomainError("end_before_start")
+    if start < now:
+        raise DomainError("in_past")
+    if start < now + timedelta(minutes=policy.min_notice_minutes):
+        raise DomainError("too_soon", min_notice=minutes_text(policy.min_notice_minutes))
+    if start > now + timedelta(days=policy.max_ahead_days):
+        raise DomainError("too_far_ahead", max_ahead=days_text(policy.max_ahead_days))
+    if not (is_aligned(start, policy, tz) and is_aligned(end, policy, tz)):
+        raise DomainError("not_aligned", slot=minutes_text(policy.slot_minutes), example=_grid_example(policy))
+    length = duration_minutes(start, end, policy, tz)
+    if length < policy.min_duration_minutes:
+        raise DomainError("too_short", min_duration=minutes_text(policy.min_duration_minutes))
+    if length > policy.max_duration_minutes:
+        raise DomainError("too_long", max_duration=minutes_text(policy.max_duration_minutes))
+    if clashes(schedule, start, end, buffer_minutes=policy.buffer_minutes):
+        raise DomainError("conflict", buffer=minutes_text(policy.buffer_minutes))
+
+
+def latest_end(
+    *,
+    policy: Policy,
+    start: datetime,
+    end: datetime,
+    prolong_count: int,
+    now: datetime,
+    tz: tzinfo,
+    schedule: Sequence[Interval],
+    reservation_id: str,
+) -> datetime | None:
+    """The latest end a prolongation could reach now, or None when prolonging is not possible."""
+    if end <= now or prolong_count >= policy.max_prolongations:
+        return None
+    limit = add_minutes(start, policy.max_duration_minutes, policy, tz)
+    buffer = timedelta(minutes=policy.buffer_minutes)
+    for other in schedule:
+        if other.reservation_id != reservation_id and other.start >= end:
+            limit = min(limit, other.start - buffer)
+    limit = align_down(limit, policy, tz)
+    return limit if limit > end else None
+
+
+def check_prolong(
+    *,
+    policy: Policy,
+    start: datetime,
+    end: datetime,
+    new_end: datetime,
+    prolong_count: int,
+    now: datetime,
+    tz: tzinfo,
+    schedule: Sequence[Interval],
+    reservation_id: str,
+) -> None:
+    """Raise DomainError for the first rule that moving the end to `new_end` breaks."""
+    if end <= now:
+        raise DomainError("already_ended")
+    if prolong_count >= policy.max_prolongations:
+        raise DomainError("prolong_limit", max_prolongations=policy.max_prolongations)
+    if new_end <= end:
+        raise DomainError("prolong_not_later")
+    if not is_aligned(new_end, policy, tz):
+        raise DomainError("not_aligned", slot=minutes_text(policy.slot_minutes), example=_grid_example(policy))
+    if duration_minutes(start, new_end, policy, tz) > policy.max_duration_minutes:
+        raise DomainError("too_long", max_duration=minutes_text(policy.max_duration_minutes))
+    others = [b for b in schedule if b.reservation_id != reservation_id]
+    if clashes(others, end, new_end, buffer_minutes=policy.buffer_minutes):
+        raise DomainError("conflict", buffer=minutes_text(policy.buffer_minutes))
+
+
+def is_free(schedule: Iterable[Interval], start: datetime, end: datetime, *, buffer_minutes: int) -> bool:
+    return not clashes(schedule, start, end, buffer_minutes=buffer_minutes)
+
+
+def next_free_start(schedule: Sequence[Interval], start: datetime, end: datetime, *, buffer_minutes: int) -> datetime:
+    """Earliest moment at or after `start` from which the item is free for as long as [start, end)."""
+    length = end - start
+    buffer = timedelta(minutes=buffer_minutes)
+    candidate = start
+    blocks = sorted(schedule, key=lambda b: b.start)
+    moved = True
+    while moved:
+        moved = False
+        for b in blocks:
+            if overlaps(candidate, candidate + length, b.start - buffer, b.end + buffer):
+                candidate = b.end + buffer
+                moved = True
+    return candidate
+
+
+def prune(schedule: Iterable[Interval], now: datetime, *, buffer_minutes: int) -> list[Interval]:
+    """Drop bookings that can no longer clash with anything: ended longer ago than the buffer kept
+    free after them (and than a day, so staff still see yesterday's bookings on the grid)."""
+    keep = max(timedelta(days=1), timedelta(minutes=buffer_minutes))
+    return sorted((b for b in schedule if b.end > now - keep), key=lambda b: b.start)
+
+
+def check_override(
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    schedule: Sequence[Interval],
+    reservation_id: str = "",
+) -> None:
+    """A staff override: the item's policy (grid, length, notice, horizon, buffer) is skipped, but a
+    booking must still end in the future and never overlap another active booking."""
+    if end <= start:
+        raise DomainError("end_before_start")
+    if end <= now:
+        raise DomainError("in_past")
+    if clashes(schedule, start, end, buffer_minutes=0, ignore_id=reservation_id):
+        raise DomainError("override_conflict")
+
+
+def is_no_show(*, policy: Policy, start: datetime, status: str, now: datetime) -> bool:
+    """A booking nobody checked out within the grace period after its start, on an item that needs it."""
+    return (
+        policy.requires_checkout
+        and status == "booked"
+        and now >= start + timedelta(minutes=policy.no_show_grace_minutes)
+    )

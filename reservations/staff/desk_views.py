@@ -1,0 +1,214 @@
+"""Staff pages for the bookings desk: list and filter, overdue, book on behalf, one booking with
+its actions (check out, check in, cancel with a reason, override). What a booking allows comes
+from the lifecycle; refusals and statuses from the one error table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reservations import audit, clock
+from reservations.accounts.users import user_by_email, users_by_id
+from reservations.audit.actors import audit_trail
+from reservations.bookings import desk, desk_selectors, member
+from reservations.bookings.selectors import booking_view, label_of, state_of
+from reservations.catalogue.selectors import items_for_staff
+from reservations.domain import lifecycle
+from reservations.domain.errors import DomainError
+from reservations.pages import refuse
+from reservations.store.timefmt import from_store
+
+from .forms import DeskFilterForm, NoteForm, OnBehalfForm, OverrideForm, ReasonForm
+from .permissions import staff_required
+
+
+def actor_of(request: HttpRequest) -> str:
+    return str(request.user.pk)
+
+
+def row_of(r: Any, now: Any, users: dict[str, Any]) -> dict[str, Any]:
+    user = users.get(r.user_id)
+    return {
+        "r": r,
+        "start": from_store(r.start),
+        "end": from_store(r.end),
+        "state": state_of(r, now),
+        "state_label": label_of(r, now, staff=True),
+        "member": user.email if user else r.user_id,
+    }
+
+
+@require_GET
+@staff_required
+def bookings(request: HttpRequest) -> HttpResponse:
+    now, tz = clock.now(), clock.site_tz()
+    form = DeskFilterForm(request.GET, items=items_for_staff())
+    page, rows = None, []
+    if form.is_valid():
+        d = form.cleaned_data
+        user_id = ""
+        if d["member"]:
+            user = user_by_email(d["member"])
+            user_id = user.pk if user else "-"  # an unknown email matches nothing
+        f = desk_selectors.DeskFilter(
+            date_from=d["date_from"], date_to=d["date_to"], item_id=d["item"], user_id=str(user_id), state=d["state"]
+        )
+        try:
+            page = desk_selectors.bookings_desk(
+                f=f, now=now, tz=tz, viewer_id=actor_of(request), cursor=request.GET.get("cursor", "")
+            )
+        except DomainError as error:
+            messages.error(request, f"{error.message} Here is the first page.")
+            query = request.GET.copy()
+            query.pop("cursor", None)
+            return redirect(f"{request.path}?{query.urlencode()}")
+        users = users_by_id(r.user_id for r in page.reservations)
+        rows = [row_of(r, now, users) for r in page.reservations]
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(
+        request,
+        "staff/bookings.html",
+        {"form": form, "rows": rows, "page": page, "query": query.urlencode()},
+        status=200 if form.is_valid() else 400,
+    )
+
+
+@require_GET
+@staff_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    now = clock.now()
+    late = desk_selectors.overdue(now=now)
+    users = users_by_id(o.reservation.user_id for o in late)
+    rows = [{**row_of(o.reservation, now, users), "late": o.late, "late_text": o.late_text} for o in late]
+    return render(request, "staff/overdue.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def booking_new(request: HttpRequest) -> HttpResponse:
+    """Book on behalf of a member; with an override reason, beyond the item's policy."""
+    form = OnBehalfForm(request.POST or None, items=items_for_staff(), initial={"item": request.GET.get("item", "")})
+    status = 422
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        member_user = user_by_email(d["member"])
+        try:
+            r = member.reservation_create(
+                user_id=str(member_user.pk) if member_user else None,  # the service refuses a missing member
+                item_id=d["item"],
+                start=d["start"],
+                end=d["end"],
+                actor_id=actor_of(request),
+                override_reason=d["override_reason"],
+            )
+        except DomainError as error:
+            status = refuse(form, error)
+        else:
+            messages.success(request, f"Booked {r.item_name} for {d['member']}.")
+            return redirect("staff:booking", reservation_id=r.reservation_id)
+    return render(request, "staff/booking_new.html", {"form": form}, status=status if form.errors else 200)
+
+
+def _booking_page(request: HttpRequest, reservation_id: str, status: int = 200, **forms_: Any) -> HttpResponse:
+    now, tz = clock.now(), clock.site_tz()
+    actor = lifecycle.Actor(user_id=actor_of(request), role="staff")
+    try:
+        view = booking_view(reservation_id=reservation_id, actor=actor, now=now, tz=tz, own_only=False)
+    except DomainError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from None
+        raise
+    r = view.reservation
+    users = users_by_id([r.user_id, r.created_by or ""])
+    context = {
+        **row_of(r, now, users),
+        "item": view.item,
+        "allowed": view.allowed,
+        "created_by": users[r.created_by].email if r.created_by in users else "",
+        "note_form": NoteForm(),
+        "cancel_form": ReasonForm(),
+        "override_form": OverrideForm(
+            initial={"start": from_store(r.start).astimezone(tz), "end": from_store(r.end).astimezone(tz)}
+        ),
+        "trail": audit_trail(audit.entity("reservation", reservation_id)),
+        **forms_,
+    }
+    return render(request, "staff/booking_detail.html", context, status=status)
+
+
+@require_GET
+@staff_required
+def booking(request: HttpRequest, reservation_id: str) -> HttpResponse:
+    return _booking_page(request, reservation_id)
+
+
+ACTIONS = {
+    "check_out": ("note_form", NoteForm, "Checked out: {item}."),
+    "check_in": ("note_form", NoteForm, "Checked in: {item}."),
+    "cancel": ("cancel_form", ReasonForm, "Cancelled: {item}. The member sees the reason on their booking."),
+}
+
+
+def _booking_action(request: HttpRequest, reservation_id: str, action: str) -> HttpResponse:
+    """Check out, check in or cancel: one service call, then back to the booking page."""
+    key, form_class, done = ACTIONS[action]
+    form: forms.Form = form_class(request.POST)
+    if not form.is_valid():
+        return _booking_page(request, reservation_id, status=422, **{key: form})
+    actor, d = actor_of(request), form.cleaned_data
+    try:
+        if action == "check_out":
+            r = desk.reservation_check_out(actor_id=actor, reservation_id=reservation_id, note=d["note"])
+        elif action == "check_in":
+            r = desk.reservation_check_in(actor_id=actor, reservation_id=reservation_id, note=d["note"])
+        else:
+            r = desk.reservation_staff_cancel(actor_id=actor, reservation_id=reservation_id, reason=d["reason"])
+    except DomainError as error:
+        return _booking_page(request, reservation_id, status=refuse(form, error), **{key: form})
+    messages.success(request, done.format(item=r.item_name))
+    return redirect("staff:booking", reservation_id=reservation_id)
+
+
+@require_POST
+@staff_required
+def booking_check_out(request: HttpRequest, reservation_id: str) -> HttpResponse:
+    return _booking_action(request, reservation_id, "check_out")
+
+
+@require_POST
+@staff_required
+def booking_check_in(request: HttpRequest, reservation_id: str) -> HttpResponse:
+    return _booking_action(request, reservation_id, "check_in")
+
+
+@require_POST
+@staff_required
+def booking_cancel(request: HttpRequest, reservation_id: str) -> HttpResponse:
+    return _booking_action(request, reservation_id, "cancel")
+
+
+@require_POST
+@staff_required
+def booking_override(request: HttpRequest, reservation_id: str) -> HttpResponse:
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        return _booking_page(request, reservation_id, override_form=form, status=422)
+    d = form.cleaned_data
+    try:
+        r = desk.reservation_override(
+            actor_id=actor_of(request),
+            reservation_id=reservation_id,
+            start=d["start"],
+            end=d["end"],
+            reason=d["reason"],
+        )
+    except DomainError as error:
+        return _booking_page(request, reservation_id, override_form=form, status=refuse(form, error))
+    messages.success(request, f"Changed: {r.item_name} (override).")
+    return redirect("staff:booking", reservation_id=reservation_id)

@@ -1,0 +1,82 @@
+"""Reservations (bookings) and the indexes members, the desk and the jobs read them by."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from .base import BaseMeta, BaseModel, table_name
+
+
+class ByUserIndex(GlobalSecondaryIndex["ReservationRecord"]):
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    end = UnicodeAttribute(range_key=True)
+
+
+class ByItemIndex(GlobalSecondaryIndex["ReservationRecord"]):
+    class Meta:
+        index_name = "by_item"
+        projection = AllProjection()
+
+    item_id = UnicodeAttribute(hash_key=True)
+    start = UnicodeAttribute(range_key=True)
+
+
+class ByStatusEndIndex(GlobalSecondaryIndex["ReservationRecord"]):
+    class Meta:
+        index_name = "by_status_end"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    end = UnicodeAttribute(range_key=True)
+
+
+class ByMonthIndex(GlobalSecondaryIndex["ReservationRecord"]):
+    class Meta:
+        index_name = "by_month"
+        projection = AllProjection()
+
+    start_month = UnicodeAttribute(hash_key=True)
+    start = UnicodeAttribute(range_key=True)
+
+
+class ReservationRecord(BaseModel):
+    class Meta(BaseMeta):
+        table_name = table_name("reservations")
+
+    reservation_id = UnicodeAttribute(hash_key=True)
+    item_id = UnicodeAttribute()
+    item_name = UnicodeAttribute()  # copied so "my bookings" needs no item reads
+    user_id = UnicodeAttribute()
+    start = UnicodeAttribute()
+    end = UnicodeAttribute()
+    original_end = UnicodeAttribute()
+    status = UnicodeAttribute()  # booked | checked_out | returned | cancelled
+    prolong_count = NumberAttribute(default=0)
+    version = NumberAttribute(default=0)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    cancelled_at = UnicodeAttribute(null=True)
+    start_month = UnicodeAttribute(null=True)  # "YYYY-MM" of start (UTC), for by_month
+    created_by = UnicodeAttribute(null=True)  # the staff member who booked on someone's behalf
+    cancel_reason = UnicodeAttribute(null=True)  # given by staff (the member sees it), or "no_show"
+    checked_out_at = UnicodeAttribute(null=True)
+    returned_at = UnicodeAttribute(null=True)
+    # Claims of the scheduled jobs, set with a conditional update before an email is sent, so
+    # no email goes out twice. reminded_end: the end the reminder was about (a prolonged
+    # booking gets a new reminder); overdue_notified_at: when the overdue notice was claimed.
+    reminded_end = UnicodeAttribute(null=True)
+    overdue_notified_at = UnicodeAttribute(null=True)
+
+    by_user = ByUserIndex()
+    by_item = ByItemIndex()
+    by_status_end = ByStatusEndIndex()
+    by_month = ByMonthIndex()
+
+
+def month_of(start: str) -> str:
+    return start[:7]

@@ -1,0 +1,89 @@
+"""The schedule transaction: the one write that changes an item's schedule.
+
+Every change of an item's bookings (book, prolong, cancel, end now, check out or in, override,
+release) is one TransactWriteItems holding the reservation, the item's new schedule with
+`version + 1`, and the audit entry — conditioned on the version read before the rules were
+checked. If another writer got there first, the transaction fails as a whole and nothing
+partial stays; the caller re-reads and re-checks (`ATTEMPTS`), then refuses with "race_lost".
+That is what makes double booking impossible across Lambda instances: the database, not
+Python, arbitrates.
+
+A new booking also carries a ConditionCheck that its member exists and is active, so a booking
+is never made for a deactivated (or made-up) member, even when the deactivation races it.
+"""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from reservations.domain.errors import DomainError
+from reservations.domain.rules import Interval
+
+from .connection import shared_connection
+from .convert import entries_of
+from .errors import cancellation_reasons, is_busy_cancellation, response_code
+from .models import AuditRecord, ItemRecord, ReservationRecord, UserRecord
+
+ATTEMPTS = 2  # the first try and one re-check after losing a race
+
+
+def write(
+    *,
+    item: ItemRecord,
+    schedule: list[Interval],
+    reservation: ReservationRecord,
+    audit_entry: AuditRecord,
+    reservation_version: int | None = None,
+    require_active: bool = True,
+    member_id: str | None = None,
+) -> None:
+    """Commit the change, or raise having written nothing.
+
+    reservation_version: None for a new reservation (it must not exist yet), else the version read.
+    require_active: changes that only shrink a schedule (cancel, check in, check out) go through on
+    a retired item too: retiring keeps its bookings, and they must still be closable.
+    member_id: a new booking's member, who must exist and be active (DomainError "member_unknown").
+    """
+    condition = ItemRecord.version == item.version
+    if require_active:
+        condition = condition & (ItemRecord.active == True)  # noqa: E712
+    try:
+        with TransactWrite(connection=shared_connection()) as tx:
+            if member_id is not None:  # first: its cancellation reason is reason 0
+                tx.condition_check(UserRecord, member_id, condition=UserRecord.is_active == True)  # noqa: E712
+            if reservation_version is None:
+                tx.save(reservation, condition=ReservationRecord.reservation_id.does_not_exist())
+            else:
+                tx.save(reservation, condition=ReservationRecord.version == reservation_version)
+            tx.update(
+                item,
+                actions=[ItemRecord.schedule.set(entries_of(schedule)), ItemRecord.version.add(1)],
+                condition=condition,
+            )
+            tx.save(audit_entry, condition=AuditRecord.entity.does_not_exist())
+    except TransactWriteError as error:
+        reasons = cancellation_reasons(error)
+        if member_id is not None and reasons and reasons[0] == "ConditionalCheckFailed":
+            raise DomainError("member_unknown") from None
+        raise
+
+
+def retry_or_raise(error: TransactWriteError, attempt: int) -> None:
+    """After a failed schedule write: return to re-read and try again, or raise.
+
+    - A condition of ours failed (another writer changed the schedule): re-check once, then
+      DomainError("race_lost").
+    - The transaction was cancelled only because the item was busy (TransactionConflict,
+      throttling): try again within the same budget, then let the error through (unavailable).
+    - Anything else: raise it as it is.
+    """
+    last = attempt == ATTEMPTS - 1
+    if is_busy_cancellation(error):
+        if last:
+            raise error
+        return
+    if response_code(error) != "TransactionCanceledException":
+        raise error
+    if last:
+        raise DomainError("race_lost") from None
