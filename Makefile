@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test lint format typecheck install clean package
+.PHONY: help run test load lint format typecheck install clean package
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ run: $(STAMP) ## run the site on http://127.0.0.1:$${PORT:-8000} with a local Dy
 
 test: $(STAMP) $(NODE_STAMP) ## run the whole test suite (unit, store, web, Lambda, concurrency, browser)
 	$(PY) -m pytest -n 2 --dist loadgroup
+
+load: $(STAMP) ## the load run: 100 members for 60 s against the app and the local DynamoDB (LOAD_MEMBERS, LOAD_SECONDS)
+	$(PY) -m pytest -m load tests/load -s
 
 lint: $(STAMP) ## ruff lint and format check, mypy on the domain and services
 	$(VENV)/bin/ruff check .

@@ -1,12 +1,11 @@
 """A local DynamoDB endpoint: moto's WSGI app behind one request lock.
 
-Why not `moto_server`?  It always serves threaded and moto applies
-conditional writes without any locking of its own, so about one round in a
-thousand lets two `attribute_not_exists` puts of the same key both succeed.
-Double bookings are exactly what this project must prevent, so a local
-server that allows them would make stress tests lie.  Here every request runs
-under a single lock, one at a time, which gives DynamoDB's per-item
-atomicity (and more) at local-development throughput.
+Why not `moto_server`?  It always serves threaded and moto applies conditional writes
+without any locking of its own, so about one round in a thousand lets two
+`attribute_not_exists` puts of the same key both succeed. Double bookings are exactly what
+this project must prevent, so a local server that allows them would make stress tests lie.
+Here every request runs under one lock, which gives DynamoDB's per-item atomicity (and more)
+at local-development throughput.
 
 moto's state lives in process-global backends, so only one server may run
 per process, and starting one wipes whatever moto held before.

@@ -149,7 +149,7 @@ class SessionStore(SessionBase):
 
     def delete(self, session_key: str | None = None) -> None:
         key = session_key or self.session_key
-        if not key:
+        if not key or len(key) > MAX_KEY_LENGTH:  # a forged key was never stored (DynamoDB refuses it)
             return
         # DeleteItem of a missing key succeeds; any error is real and must not pass silently,
         # or sign-out would clear the cookie while the session row stays valid.

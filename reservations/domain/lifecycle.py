@@ -7,15 +7,12 @@ same verdict again on the strongly consistent read they write against. Nothing e
 
 The states a booking is in (`state`), from its stored status and the time:
 
-| stored status | time                 | state         | member sees                |
-|---------------|----------------------|---------------|----------------------------|
-| booked        | before the start     | upcoming      | Upcoming                   |
-| booked        | between start and end| active        | Active                     |
-| booked        | after the end        | ended         | Ended                      |
-| checked_out   | before the end       | checked_out   | Checked out                |
-| checked_out   | after the end        | overdue       | Overdue — please return    |
-| returned      |                      | returned      | Returned                   |
-| cancelled     |                      | cancelled     | Cancelled (or Released, not picked up) |
+| stored status | time                  | state       | member sees                                |
+|---------------|-----------------------|-------------|--------------------------------------------|
+| booked        | before / during / after | upcoming / active / ended | Upcoming / Active / Ended  |
+| checked_out   | before / after the end | checked_out / overdue | Checked out / Overdue — please return |
+| returned      |                       | returned    | Returned                                   |
+| cancelled     |                       | cancelled   | Cancelled (Released, not picked up: no-show) |
 
 The member's rights on a booking that staff handed out (checked out): the item is with the
 member, so only the desk ends the booking — by checking the item in. The member may prolong it

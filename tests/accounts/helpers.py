@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.test import Client
 from django.urls import reverse
 
+from reservations.accounts.session_store import SessionStore
 from reservations.store.models import SessionRecord, ThrottleRecord, UserEmail, UserRecord
 
 SIGN_IN_URL = "/accounts/sign-in/"
@@ -61,3 +63,25 @@ def fail_operation(monkeypatch, operation: str, code: str = "ProvisionedThroughp
         return original(self, operation_name, operation_kwargs, *args, **kwargs)
 
     monkeypatch.setattr(Connection, "_make_api_call", failing)
+
+
+def row(key: str) -> SessionRecord | None:
+    try:
+        return SessionRecord.get(key, consistent_read=True)
+    except SessionRecord.DoesNotExist:
+        return None
+
+
+def expire(key: str, *, ago: timedelta = timedelta(minutes=1)) -> datetime:
+    """Move a row's expiry into the past, as if its time ran out (the row stays, as DynamoDB's TTL deletes late)."""
+    record = SessionRecord.get(key, consistent_read=True)
+    record.expires_at = datetime.now(UTC) - ago
+    record.save()
+    return record.expires_at
+
+
+def new_session(**data) -> SessionStore:
+    store = SessionStore()
+    store.update(data)
+    store.create()
+    return store

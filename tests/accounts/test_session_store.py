@@ -1,5 +1,4 @@
-"""The DynamoDB session store: TTL, expiry checked on read, conditional writes, key rotation,
-and no session write on requests that did not change the session."""
+"""The DynamoDB session store: TTL, expiry checked on read, conditional writes, key rotation."""
 
 from __future__ import annotations
 
@@ -9,36 +8,12 @@ import boto3
 import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.base import CreateError, UpdateError
-from django.test import Client
 from pynamodb.exceptions import DeleteError
 
 from reservations.accounts.session_store import SessionStore
 from reservations.store.models import SessionRecord
-from tests.factories import PASSWORD
 
-from .helpers import SIGNED_IN_PAGE, fail_operation, is_signed_in, session_rows, sign_in
-
-
-def row(key: str) -> SessionRecord | None:
-    try:
-        return SessionRecord.get(key, consistent_read=True)
-    except SessionRecord.DoesNotExist:
-        return None
-
-
-def expire(key: str, *, ago: timedelta = timedelta(minutes=1)) -> datetime:
-    """Move a row's expiry into the past, as if its time ran out (the row stays, as DynamoDB's TTL deletes late)."""
-    record = SessionRecord.get(key, consistent_read=True)
-    record.expires_at = datetime.now(UTC) - ago
-    record.save()
-    return record.expires_at
-
-
-def new_session(**data) -> SessionStore:
-    store = SessionStore()
-    store.update(data)
-    store.create()
-    return store
+from .helpers import expire, fail_operation, is_signed_in, new_session, row, session_rows
 
 
 def test_sessions_table_has_ttl_on_expires_at(aws):
@@ -212,118 +187,3 @@ def test_cycle_key_gives_a_new_key_keeps_the_data_and_removes_the_old_row(aws):
     assert store.session_key != old_key
     assert SessionStore(store.session_key).load() == {"colour": "blue"}
     assert [r.session_key for r in session_rows()] == [store.session_key]
-
-
-def test_a_signed_in_session_key_starts_with_the_user_id(client, aws, member):
-    sign_in(client, email="member@example.com", password=PASSWORD)
-    (record,) = session_rows()
-    assert record.session_key.startswith(f"{member.pk}.")
-    assert client.cookies[settings.SESSION_COOKIE_NAME].value == record.session_key
-
-
-def test_session_and_user_are_read_in_one_request(aws, member_client, dynamo_calls):
-    dynamo_calls.clear()
-    assert is_signed_in(member_client)
-    assert dynamo_calls[0] == "BatchGetItem"
-    assert "GetItem" not in dynamo_calls
-
-
-def test_deactivation_signs_the_user_out_at_the_next_request(aws, member, member_client):
-    from reservations.store.models import UserRecord
-
-    assert is_signed_in(member_client)
-    UserRecord(user_id=member.pk).update(actions=[UserRecord.is_active.set(False)])
-    assert not is_signed_in(member_client)
-
-
-def test_a_role_change_applies_at_the_next_request(aws, member, member_client):
-    from reservations.store.models import UserRecord
-
-    seen = []
-
-    def role_of_request_user():
-        r = member_client.get(SIGNED_IN_PAGE)
-        seen.append(r.wsgi_request.user.is_staff)
-
-    role_of_request_user()
-    UserRecord(user_id=member.pk).update(actions=[UserRecord.role.set("staff")])
-    role_of_request_user()
-    assert seen == [False, True]
-
-
-def test_a_key_naming_another_user_does_not_sign_in_as_them(aws, member, other_member, member_client):
-    """A row whose user_id does not match the key's prefix: the prefetched user is not trusted."""
-    key = member_client.cookies[settings.SESSION_COOKIE_NAME].value
-    record = row(key)
-    forged = f"{other_member.pk}.{key.split('.', 1)[1]}"
-    SessionRecord(session_key=forged, data=record.data, user_id=record.user_id, expires_at=record.expires_at).save()
-    client = Client()
-    client.cookies[settings.SESSION_COOKIE_NAME] = forged
-    r = client.get(SIGNED_IN_PAGE)
-    assert r.wsgi_request.user.pk == member.pk  # the session says member; other_member's row is ignored
-
-
-def test_sign_in_records_the_user_on_the_row(client, aws, member):
-    sign_in(client, email="member@example.com", password=PASSWORD)
-
-    (record,) = session_rows()
-    assert record.user_id == member.pk
-    assert record.session_key == client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
-# --- The session is written only when it changed ----------------------------------------------
-
-
-@pytest.fixture
-def table_calls(monkeypatch):
-    """Records (operation, table) for every DynamoDB call PynamoDB makes."""
-    from pynamodb.connection.base import Connection
-
-    calls: list[tuple[str, str]] = []
-    original = Connection._make_api_call
-
-    def recording(self, operation_name, operation_kwargs, *args, **kwargs):
-        tables = set()
-        if "TableName" in operation_kwargs:
-            tables.add(operation_kwargs["TableName"])
-        tables.update(operation_kwargs.get("RequestItems", {}))
-        for entry in operation_kwargs.get("TransactItems", []):
-            tables.update(part["TableName"] for part in entry.values())
-        calls.extend((operation_name, table) for table in sorted(tables) or [""])
-        return original(self, operation_name, operation_kwargs, *args, **kwargs)
-
-    monkeypatch.setattr(Connection, "_make_api_call", recording)
-    return calls
-
-
-SESSION_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
-
-
-def session_writes(calls: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(op, table) for op, table in calls if table == SessionRecord.Meta.table_name and op in SESSION_WRITES]
-
-
-def test_unchanged_session_is_not_written(client, aws, member, table_calls):
-    r = sign_in(client, email="member@example.com", password=PASSWORD)
-    assert r.status_code == 302
-    assert session_writes(table_calls), "the sign-in itself writes the session (sanity check of the recorder)"
-    table_calls.clear()
-
-    first = client.get(SIGNED_IN_PAGE)  # also shows the "Welcome" message from the sign-in
-    second = client.get(SIGNED_IN_PAGE)
-
-    assert first.status_code == second.status_code == 200
-    assert b"Welcome" in first.content
-    assert ("BatchGetItem", SessionRecord.Meta.table_name) in table_calls  # the session was read (with the user)...
-    assert session_writes(table_calls) == []  # ...and never written
-    assert settings.SESSION_COOKIE_NAME not in first.cookies
-    assert settings.SESSION_COOKIE_NAME not in second.cookies
-
-
-def test_anonymous_pages_create_no_session(aws, table_calls):
-    client = Client()
-    assert client.get("/accounts/sign-in/").status_code == 200
-    assert client.get(SIGNED_IN_PAGE).status_code == 302
-
-    assert session_writes(table_calls) == []
-    assert session_rows() == []

@@ -14,7 +14,7 @@ from reservations.store.models import ApiTokenRecord, ItemRecord, ReservationRec
 from tests.factories import future_slot, make_item, make_user
 
 from .conftest import Api
-from .test_api import iso, problem_of, store_state
+from .helpers import iso, problem_of, store_state
 
 # (method, path template, body) for every staff route
 ROUTES = [

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from reservations.bookings import desk
 from reservations.bookings import member as member_bookings
 from reservations.store.models import ReservationRecord
+from reservations.store.timefmt import from_store
 from tests.factories import at
 
 
@@ -17,11 +19,9 @@ def booking(*, user, item, start: datetime, end: datetime) -> ReservationRecord:
 
 
 def check_out(reservation: ReservationRecord) -> None:
-    """Staff check-out is another issue's: set the status the way it will (a versioned update)."""
-    reservation.refresh(consistent_read=True)
-    reservation.update(
-        actions=[ReservationRecord.status.set("checked_out"), ReservationRecord.version.add(1)],
-        condition=ReservationRecord.version == reservation.version,
+    """Staff hand the item over at the booking's start, through the desk's own service."""
+    desk.reservation_check_out(
+        actor_id="desk-staff", reservation_id=reservation.reservation_id, now=from_store(reservation.start)
     )
 
 

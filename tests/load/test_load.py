@@ -3,7 +3,8 @@ against the app in its own process (threaded WSGI server) and the local DynamoDB
 loopback. Zero 5xx, zero double bookings, every confirmed booking present afterwards (the store is
 re-read). Prints throughput and latency percentiles.
 
-LOAD_MEMBERS and LOAD_SECONDS change the size (defaults 100 and 60).
+LOAD_MEMBERS and LOAD_SECONDS change the size (defaults 100 and 60). Run by `make load`; `make test`
+leaves it out (it takes a minute of both cores).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from reservations.store.tables import create_tables
 from reservations.store.timefmt import from_store
 from tests.factories import PASSWORD, make_item, make_user
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("load")]
+pytestmark = [pytest.mark.load, pytest.mark.xdist_group("load")]  # `make load`, not `make test`
 ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = int(os.environ.get("LOAD_MEMBERS", "100"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))

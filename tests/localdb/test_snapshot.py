@@ -1,8 +1,5 @@
-"""Tests for the local DynamoDB server (localdev.dynamodb).
-
-Everything runs against a real HTTP server on 127.0.0.1 with fake
-credentials; nothing here can reach AWS.
-"""
+"""The local DynamoDB's snapshots: schema, TTL and items restored; written atomically, only when
+dirty; the command-line server saves on SIGINT."""
 
 from __future__ import annotations
 
@@ -14,155 +11,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from localdev.dynamodb import LocalDynamoDB, snapshot, start_server
+from localdev.dynamodb import snapshot, start_server
 from localdev.dynamodb.snapshot import make_client
-
-ROOT = Path(__file__).resolve().parents[2]
-FAKE_AWS_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
-
-
-@pytest.fixture(autouse=True)
-def fake_aws(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in FAKE_AWS_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-
-
-@pytest.fixture
-def server() -> Iterator[LocalDynamoDB]:
-    with start_server() as running:
-        yield running
-
-
-def create_table(client: Any, name: str, *, with_gsi: bool = False) -> None:
-    params: dict[str, Any] = {
-        "TableName": name,
-        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-        "BillingMode": "PAY_PER_REQUEST",
-    }
-    if with_gsi:
-        params["AttributeDefinitions"] += [
-            {"AttributeName": "gpk", "AttributeType": "S"},
-            {"AttributeName": "gsk", "AttributeType": "N"},
-        ]
-        params["GlobalSecondaryIndexes"] = [
-            {
-                "IndexName": "by-group",
-                "KeySchema": [
-                    {"AttributeName": "gpk", "KeyType": "HASH"},
-                    {"AttributeName": "gsk", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["s"]},
-            }
-        ]
-    client.create_table(**params)
-
-
-@pytest.fixture
-def wide_race_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pause moto between reading the current item and writing the new one.
-
-    moto's PutItem checks its condition against the item it just read, then
-    stores: without a lock, two requests interleaving there both win.  That
-    window is microseconds wide, so an unlocked server only double-books about
-    once in a few thousand rounds here; a 2 ms pause makes it happen in most
-    rounds (checked by removing the lock), so 200 rounds cannot miss it.  The
-    server runs in this process, so patching moto's table class reaches it.
-    """
-    from moto.dynamodb.models.table import Table
-
-    read_item = Table.get_item
-
-    def slow_get_item(self: Table, *args: Any, **kwargs: Any) -> Any:
-        item = read_item(self, *args, **kwargs)
-        time.sleep(0.002)
-        return item
-
-    monkeypatch.setattr(Table, "get_item", slow_get_item)
-
-
-def test_concurrent_conditional_puts_have_exactly_one_winner(server: LocalDynamoDB, wide_race_window: None) -> None:
-    """Two writers race for each key; the request lock must let exactly one win."""
-    rounds = 200
-    create_table(make_client(server.endpoint_url), "slots")
-    barrier = threading.Barrier(2, timeout=10)
-    winners: list[list[int]] = [[] for _ in range(rounds)]
-    errors: list[BaseException] = []
-
-    def contend(worker: int) -> None:
-        client = make_client(server.endpoint_url)
-        try:
-            for r in range(rounds):
-                barrier.wait()
-                try:
-                    client.put_item(
-                        TableName="slots",
-                        Item={"pk": {"S": f"slot-{r}"}, "owner": {"N": str(worker)}},
-                        ConditionExpression="attribute_not_exists(pk)",
-                    )
-                except client.exceptions.ConditionalCheckFailedException:
-                    continue
-                winners[r].append(worker)
-        except BaseException as exc:  # surfaced below; a thread can't fail the test
-            errors.append(exc)
-            barrier.abort()
-
-    threads = [threading.Thread(target=contend, args=(w,)) for w in (0, 1)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    double = [r for r, won in enumerate(winners) if len(won) != 1]
-    assert double == [], f"rounds without exactly one winner: {double}"
-    client = make_client(server.endpoint_url)
-    for r in (0, rounds // 2, rounds - 1):
-        item = client.get_item(TableName="slots", Key={"pk": {"S": f"slot-{r}"}})["Item"]
-        assert item["owner"] == {"N": str(winners[r][0])}
-
-
-def test_failed_transaction_writes_nothing(server: LocalDynamoDB) -> None:
-    client = make_client(server.endpoint_url)
-    create_table(client, "bookings")
-    client.put_item(TableName="bookings", Item={"pk": {"S": "taken"}, "v": {"N": "1"}})
-
-    with pytest.raises(client.exceptions.TransactionCanceledException):
-        client.transact_write_items(
-            TransactItems=[
-                {"Put": {"TableName": "bookings", "Item": {"pk": {"S": "new-1"}}}},
-                {
-                    "Update": {
-                        "TableName": "bookings",
-                        "Key": {"pk": {"S": "new-2"}},
-                        "UpdateExpression": "SET v = :v",
-                        "ExpressionAttributeValues": {":v": {"N": "2"}},
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": "bookings",
-                        "Item": {"pk": {"S": "taken"}, "v": {"N": "99"}},
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                },
-            ]
-        )
-
-    items = client.scan(TableName="bookings", ConsistentRead=True)["Items"]
-    assert items == [{"pk": {"S": "taken"}, "v": {"N": "1"}}]
-
+from tests.localdb.helpers import FAKE_AWS_ENV, ROOT, create_table
 
 ALL_TYPES_ITEMS = [
     {
@@ -382,12 +238,3 @@ def test_write_atomic_readers_see_old_or_new_never_partial(tmp_path: Path) -> No
     thread.join()
     assert reads > 0
     assert [p.name for p in tmp_path.iterdir()] == ["dynamodb.json"]
-
-
-def test_refuses_non_loopback_host_and_second_server() -> None:
-    with pytest.raises(ValueError):
-        start_server(host="0.0.0.0")
-    with start_server() as running:
-        assert running.endpoint_url == f"http://127.0.0.1:{running.port}"
-        with pytest.raises(RuntimeError):
-            start_server()
