@@ -85,3 +85,10 @@ def admin_client(admin) -> Client:
     client = Client()
     client.force_login(admin)
     return client
+
+
+def as_staff(who: Any):
+    """The actor a staff page or API route passes to the desk services: a user (or id) with the staff role."""
+    from reservations.domain.lifecycle import Actor
+
+    return Actor(user_id=str(getattr(who, "pk", who)), role="staff")

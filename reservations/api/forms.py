@@ -52,9 +52,15 @@ class StrictBooleanField(forms.Field):
 
 
 class StrictIntegerField(forms.IntegerField):
-    """A whole number; a JSON true/false is not one (Python would take it as 1/0)."""
+    """A whole number; a JSON true/false is not one (Python would take it as 1/0).
+
+    A JSON number with no fraction (30.0, 1e3) is one: JSON Schema's "integer", which the OpenAPI
+    document says, counts it as one, and some clients' serialisers write it so.
+    """
 
     def to_python(self, value: Any) -> int | None:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         if isinstance(value, bool | float):
             raise forms.ValidationError("Must be a whole number.", code="invalid")
         return super().to_python(value)  # type: ignore[no-any-return]

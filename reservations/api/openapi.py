@@ -15,12 +15,11 @@ import re
 from functools import cache
 from typing import Any
 
-from django import forms
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from reservations.domain.errors import CATEGORIES, ERRORS, POLICY_RULES, statuses
 
-from .forms import NestedFormField
+from .form_schema import about, field_schema, form_schema
 from .http import UNSAFE, Endpoint
 
 TITLE = "Reservations API"
@@ -29,8 +28,12 @@ HEADERS = {
     "ETag": {"description": "The booking's version; send it back in If-Match.", "schema": {"type": "string"}},
     "Location": {"description": "Where the new resource is.", "schema": {"type": "string"}},
     "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}},
+    "WWW-Authenticate": {"description": "How to authenticate.", "schema": {"type": "string"}},
 }
-RETRY_AFTER_CODES = {"throttled", "unavailable", "in_flight"}
+RETRY_AFTER_CODES = {"throttled", "unavailable", "in_flight"}  # api/errors.headers_of sends Retry-After with these
+# Idempotency-Key: the server takes 1 to 255 printable characters (idempotency.run); documented as
+# visible ASCII with inner spaces, which every HTTP stack passes through unchanged.
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]*[!-~])?$"
 
 
 @cache
@@ -117,7 +120,7 @@ def _operation(path: str, method: str, endpoint: Endpoint, role: str, schemas: d
     ]
     if endpoint.query:
         parameters += [
-            {"name": name, "in": "query", "required": f.required, "schema": field_schema(f, schemas), **_about(f)}
+            {"name": name, "in": "query", "required": f.required, "schema": field_schema(f, schemas), **about(f)}
             for name, f in endpoint.query.base_fields.items()
         ]
     if method == "POST" and endpoint.idempotent and not endpoint.public:
@@ -127,7 +130,7 @@ def _operation(path: str, method: str, endpoint: Endpoint, role: str, schemas: d
                 "in": "header",
                 "required": False,
                 "description": "Retries with the same key get the first answer (for 24 hours).",
-                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": IDEMPOTENCY_KEY_PATTERN},
             }
         )
     if endpoint.if_match:
@@ -160,8 +163,8 @@ def _success(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
         for shape in endpoint.returns.all():
             schemas[shape.name] = shape.schema()
         answer["content"] = {"application/json": {"schema": endpoint.returns.ref}}
-    if endpoint.headers:
-        answer["headers"] = {name: HEADERS[name] for name in endpoint.headers}
+    if endpoint.headers:  # the handler sets them on every success (and idempotent replays keep them)
+        answer["headers"] = {name: {**HEADERS[name], "required": True} for name in endpoint.headers}
     return {str(endpoint.status): answer}
 
 
@@ -172,8 +175,14 @@ def _errors(codes: tuple[str, ...]) -> dict[str, Any]:
             "description": "; ".join(f"{ERRORS[code].category}/{code}" for code in reasons),
             "content": {"application/problem+json": {"schema": PROBLEM}},
         }
+        headers = {}
         if RETRY_AFTER_CODES & set(reasons):
-            answer["headers"] = {"Retry-After": HEADERS["Retry-After"]}
+            # Required when every reason of this status carries it (503, 429), else only sometimes (409).
+            headers["Retry-After"] = {**HEADERS["Retry-After"], "required": set(reasons) <= RETRY_AFTER_CODES}
+        if status == 401:
+            headers["WWW-Authenticate"] = {**HEADERS["WWW-Authenticate"], "required": True}
+        if headers:
+            answer["headers"] = headers
         out[str(status)] = answer
     return out
 
@@ -198,104 +207,3 @@ def _problem_schema() -> dict[str, Any]:
         "required": ["type", "title", "status", "detail", "code", "reason"],
         "additionalProperties": False,
     }
-
-
-# ---------------------------------------------------------------- forms → JSON Schema
-
-
-def form_schema(form_class: type[forms.Form], schemas: dict[str, Any]) -> dict[str, Any]:
-    fields = form_class.base_fields
-    out: dict[str, Any] = {
-        "type": "object",
-        "properties": {name: {**field_schema(f, schemas), **_about(f)} for name, f in fields.items()},
-        "required": [name for name, f in fields.items() if f.required],
-        "additionalProperties": False,  # http.route refuses unknown fields
-    }
-    if form_class.__doc__:
-        out["description"] = form_class.__doc__.strip()
-    return out
-
-
-def field_schema(f: forms.Field, schemas: dict[str, Any]) -> dict[str, Any]:
-    if isinstance(f, NestedFormField):
-        name = f.form_class.__name__
-        schemas[name] = form_schema(f.form_class, schemas)
-        return {"$ref": f"#/components/schemas/{name}"}
-    own = getattr(f, "schema", None)
-    if isinstance(own, dict):
-        return dict(own)
-    if isinstance(f, forms.EmailField):
-        return _text({"type": "string", "format": "email"}, f)
-    if isinstance(f, forms.ChoiceField):
-        return {"type": "string", "enum": [str(value) for value, _ in f.choices if value != ""]}
-    if isinstance(f, forms.DateField):
-        return {"type": "string", "format": "date"}
-    if isinstance(f, forms.IntegerField):
-        schema: dict[str, Any] = {"type": "integer"}
-        if f.min_value is not None:
-            schema["minimum"] = f.min_value
-        if f.max_value is not None:
-            schema["maximum"] = f.max_value
-        return schema
-    if isinstance(f, forms.CharField):
-        return _text({"type": "string"}, f)
-    raise TypeError(f"no schema for {type(f).__name__}: describe the new field type here")
-
-
-def _text(schema: dict[str, Any], f: forms.CharField) -> dict[str, Any]:
-    if f.max_length is not None:
-        schema["maxLength"] = f.max_length
-    if f.required:
-        # Django strips and refuses blank values: at least one character that is not white space.
-        schema.update(minLength=1, pattern=r"\S")
-    return schema
-
-
-def _about(f: forms.Field) -> dict[str, str]:
-    return {"description": str(f.help_text)} if f.help_text else {}
-
-
-# ---------------------------------------------------------------- the docs page
-
-
-def operations() -> list[dict[str, Any]]:
-    """Every operation, flattened for the human-readable page (templates/api/docs.html)."""
-    doc = document()
-    out = []
-    for path, methods in doc["paths"].items():
-        for method, op in methods.items():
-            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
-            required = set(body.get("required", []))
-            out.append(
-                {
-                    "method": method.upper(),
-                    "path": path,
-                    "summary": op["summary"],
-                    "public": op.get("security") == [],
-                    "params": [{**p, "type": _type_text(p["schema"], doc)} for p in op.get("parameters", [])],
-                    "fields": [
-                        {
-                            "name": name,
-                            "type": _type_text(schema, doc),
-                            "required": name in required,
-                            "description": schema.get("description", ""),
-                        }
-                        for name, schema in body.get("properties", {}).items()
-                    ],
-                    "responses": sorted(op["responses"].items()),
-                }
-            )
-    return out
-
-
-def _type_text(schema: dict[str, Any], doc: dict[str, Any]) -> str:
-    if "$ref" in schema:
-        name = schema["$ref"].rsplit("/", 1)[-1]
-        inner = doc["components"]["schemas"][name].get("properties", {})
-        return "object: " + ", ".join(inner)
-    if "enum" in schema:
-        return " | ".join(schema["enum"])
-    kind = schema.get("type", "")
-    text = kind if isinstance(kind, str) else " or ".join(kind)
-    fmt = schema.get("format")
-    return f"{text} ({fmt})" if fmt else text

@@ -8,7 +8,7 @@ from django import forms
 from django.urls import reverse
 
 from reservations.catalogue import selectors, services
-from reservations.domain.policy import Policy
+from reservations.domain.policy import LIMITS, Policy
 from reservations.store.convert import POLICY_FIELDS
 
 from . import staff_serialize as ss
@@ -29,7 +29,7 @@ for _name in POLICY_FIELDS:
     PolicyForm.base_fields[_name] = (
         StrictBooleanField(required=False, help_text=f"Default: {str(_default).lower()}.")
         if isinstance(_default, bool)
-        else StrictIntegerField(required=False, min_value=0, help_text=f"Default: {_default}.")
+        else StrictIntegerField(required=False, min_value=0, max_value=LIMITS[_name], help_text=f"Default: {_default}.")
     )
 
 

@@ -61,7 +61,8 @@ def reactivate(call: Call, user_id: str) -> Reply:
 users = route(
     GET=Endpoint(list_users, "Every user (admins)", "staff", returns=ss.USER_LIST),
     POST=Endpoint(create_user, "Create a user; answers a one-time set-password link (admins)", "staff",
-                  body=UserCreateForm, status=201, returns=ss.NEW_USER, errors=("email_taken",)),
+                  body=UserCreateForm, status=201, returns=ss.NEW_USER, errors=("email_taken",),
+                  idempotent=False),  # the link is a secret: never stored for a replay; a retry is email_taken
     role="admin",
 )  # fmt: skip
 user_role = route(

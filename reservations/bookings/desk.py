@@ -1,6 +1,10 @@
 """The lending desk's actions on any booking: check out, check in, cancel with a reason, override;
-and the no-show release the scheduled job makes. The caller (a staff page or API route) has
-checked the role; these take the actor for the audit trail. Each asks the lifecycle first.
+and the no-show release the scheduled job makes.
+
+Each takes the actor as the request knows them (their id and their role, from their user record)
+and asks the lifecycle first, which refuses anyone but staff ("forbidden"): the role is checked
+by the staff pages and API routes, and again here, so a route that lost its check still changes
+nothing. The actor's id goes into the audit trail.
 """
 
 from __future__ import annotations
@@ -17,10 +21,6 @@ from .change import change
 from .records import interval, replaced, without
 
 
-def _staff(actor_id: str) -> lifecycle.Actor:
-    return lifecycle.Actor(user_id=actor_id, role="staff")
-
-
 def _required(reason: str) -> str:
     reason = reason.strip()
     if not reason:
@@ -29,7 +29,7 @@ def _required(reason: str) -> str:
 
 
 def reservation_check_out(
-    *, actor_id: str, reservation_id: str, note: str = "", now: datetime | None = None
+    *, actor: lifecycle.Actor, reservation_id: str, note: str = "", now: datetime | None = None
 ) -> ReservationRecord:
     """Hand the item over: booked → checked_out (lifecycle: before the end; early only if free)."""
     now = now or clock.now()
@@ -44,7 +44,7 @@ def reservation_check_out(
 
     return change(
         reservation_id=reservation_id,
-        actor=_staff(actor_id),
+        actor=actor,
         now=now,
         decide=decide,
         action="reservation.checked_out",
@@ -54,7 +54,7 @@ def reservation_check_out(
 
 
 def reservation_check_in(
-    *, actor_id: str, reservation_id: str, note: str = "", now: datetime | None = None
+    *, actor: lifecycle.Actor, reservation_id: str, note: str = "", now: datetime | None = None
 ) -> ReservationRecord:
     """Take the item back: checked_out → returned. Early: the rest of the time is freed. Late
     (overdue): the booking keeps its end, and returned_at says how late it came back."""
@@ -76,7 +76,7 @@ def reservation_check_in(
 
     return change(
         reservation_id=reservation_id,
-        actor=_staff(actor_id),
+        actor=actor,
         now=now,
         decide=decide,
         action="reservation.checked_in",
@@ -86,7 +86,7 @@ def reservation_check_in(
 
 
 def reservation_staff_cancel(
-    *, actor_id: str, reservation_id: str, reason: str, now: datetime | None = None
+    *, actor: lifecycle.Actor, reservation_id: str, reason: str, now: datetime | None = None
 ) -> ReservationRecord:
     """Cancel any booking not yet handed out, with a reason the member sees on their booking."""
     now = now or clock.now()
@@ -103,7 +103,7 @@ def reservation_staff_cancel(
 
     changed = change(
         reservation_id=reservation_id,
-        actor=_staff(actor_id),
+        actor=actor,
         now=now,
         decide=decide,
         action="reservation.cancelled",
@@ -115,7 +115,7 @@ def reservation_staff_cancel(
 
 
 def reservation_override(
-    *, actor_id: str, reservation_id: str, start: datetime, end: datetime, reason: str, now: datetime | None = None
+    *, actor: lifecycle.Actor, reservation_id: str, start: datetime, end: datetime, reason: str, now: datetime | None = None
 ) -> ReservationRecord:
     """Move or prolong an active booking beyond the item's policy. A reason is required; the
     overlap check and the version condition stay (rules.check_override)."""
@@ -136,7 +136,7 @@ def reservation_override(
 
     return change(
         reservation_id=reservation_id,
-        actor=_staff(actor_id),
+        actor=actor,
         now=now,
         decide=decide,
         action="reservation.overridden",

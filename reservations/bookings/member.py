@@ -28,24 +28,26 @@ def reservation_create(
     start: datetime,
     end: datetime,
     now: datetime | None = None,
-    actor_id: str | None = None,
+    actor: lifecycle.Actor | None = None,
     override_reason: str = "",
 ) -> ReservationRecord:
     """Book [start, end) of an item for a member, or raise DomainError having written nothing.
 
     user_id: the member; they must exist and be active (checked in the booking's own transaction).
-    actor_id: who books (staff booking on a member's behalf); defaults to the member.
-    override_reason: staff only (the caller checks the role). Non-empty skips the item's policy
-    but never the overlap check or the version condition.
+    actor: who books, when not the member themselves: staff booking on a member's behalf.
+    override_reason: staff only. Non-empty skips the item's policy but never the overlap check or
+    the version condition. Booking for someone else or overriding needs an actor with the staff role.
     """
     if not user_id:
         raise DomainError("member_unknown")
     if not is_id(item_id):
         raise DomainError("not_found")
+    override_reason = override_reason.strip()
+    booked_by = actor.user_id if actor is not None else user_id
+    if (booked_by != user_id or override_reason) and not (actor is not None and actor.is_staff):
+        raise DomainError("forbidden", role="staff")
     now = now or clock.now()
     tz = clock.site_tz()
-    override_reason = override_reason.strip()
-    actor = actor_id or user_id
     for attempt in range(schedule_tx.ATTEMPTS):
         try:
             item = ItemRecord.get(item_id, consistent_read=True)
@@ -67,11 +69,11 @@ def reservation_create(
             created_at=to_store(now),
             updated_at=to_store(now),
             start_month=month_of(to_store(start)),
-            created_by=actor if actor != user_id else None,
+            created_by=booked_by if booked_by != user_id else None,
         )
         entry = audit_entry(
             reservation,
-            actor_id=actor,
+            actor_id=booked_by,
             action="reservation.overridden" if override_reason else "reservation.created",
             before=None,
             reason=override_reason,

@@ -5,6 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DAY_MINUTES = 24 * 60
+YEAR_MINUTES = 366 * DAY_MINUTES
+# Upper bounds: far beyond any real policy, and small enough that date arithmetic on them cannot
+# overflow (datetime tops out at year 9999) and DynamoDB's numbers hold them.
+LIMITS = {
+    "slot_minutes": YEAR_MINUTES,
+    "min_duration_minutes": YEAR_MINUTES,
+    "max_duration_minutes": YEAR_MINUTES,
+    "min_notice_minutes": YEAR_MINUTES,
+    "max_ahead_days": 3660,
+    "max_prolongations": 100,
+    "buffer_minutes": YEAR_MINUTES,
+    "no_show_grace_minutes": YEAR_MINUTES,
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +64,9 @@ class Policy:
             out.append("the no-show grace period cannot be negative")
         if self.max_ahead_days <= 0:
             out.append("booking horizon must be at least one day")
+        for name, limit in LIMITS.items():
+            if getattr(self, name) > limit:
+                out.append(f"{name.replace('_', ' ')} can be at most {limit}")
         return out
 
     @property

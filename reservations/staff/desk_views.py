@@ -31,6 +31,11 @@ def actor_of(request: HttpRequest) -> str:
     return str(request.user.pk)
 
 
+def acting(request: HttpRequest) -> lifecycle.Actor:
+    """The signed-in user with the role of their user record: the services check it again."""
+    return lifecycle.Actor(user_id=str(request.user.pk), role=getattr(request.user, "role", "member"))
+
+
 def row_of(r: Any, now: Any, users: dict[str, Any]) -> dict[str, Any]:
     user = users.get(r.user_id)
     return {
@@ -104,7 +109,7 @@ def booking_new(request: HttpRequest) -> HttpResponse:
                 item_id=d["item"],
                 start=d["start"],
                 end=d["end"],
-                actor_id=actor_of(request),
+                actor=acting(request),
                 override_reason=d["override_reason"],
             )
         except DomainError as error:
@@ -117,9 +122,8 @@ def booking_new(request: HttpRequest) -> HttpResponse:
 
 def _booking_page(request: HttpRequest, reservation_id: str, status: int = 200, **forms_: Any) -> HttpResponse:
     now, tz = clock.now(), clock.site_tz()
-    actor = lifecycle.Actor(user_id=actor_of(request), role="staff")
     try:
-        view = booking_view(reservation_id=reservation_id, actor=actor, now=now, tz=tz, own_only=False)
+        view = booking_view(reservation_id=reservation_id, actor=acting(request), now=now, tz=tz, own_only=False)
     except DomainError as error:
         if error.code == "not_found":
             raise Http404(error.message) from None
@@ -161,14 +165,14 @@ def _booking_action(request: HttpRequest, reservation_id: str, action: str) -> H
     form: forms.Form = form_class(request.POST)
     if not form.is_valid():
         return _booking_page(request, reservation_id, status=422, **{key: form})
-    actor, d = actor_of(request), form.cleaned_data
+    actor, d = acting(request), form.cleaned_data
     try:
         if action == "check_out":
-            r = desk.reservation_check_out(actor_id=actor, reservation_id=reservation_id, note=d["note"])
+            r = desk.reservation_check_out(actor=actor, reservation_id=reservation_id, note=d["note"])
         elif action == "check_in":
-            r = desk.reservation_check_in(actor_id=actor, reservation_id=reservation_id, note=d["note"])
+            r = desk.reservation_check_in(actor=actor, reservation_id=reservation_id, note=d["note"])
         else:
-            r = desk.reservation_staff_cancel(actor_id=actor, reservation_id=reservation_id, reason=d["reason"])
+            r = desk.reservation_staff_cancel(actor=actor, reservation_id=reservation_id, reason=d["reason"])
     except DomainError as error:
         return _booking_page(request, reservation_id, status=refuse(form, error), **{key: form})
     messages.success(request, done.format(item=r.item_name))
@@ -202,7 +206,7 @@ def booking_override(request: HttpRequest, reservation_id: str) -> HttpResponse:
     d = form.cleaned_data
     try:
         r = desk.reservation_override(
-            actor_id=actor_of(request),
+            actor=acting(request),
             reservation_id=reservation_id,
             start=d["start"],
             end=d["end"],

@@ -10,7 +10,7 @@ from django import forms
 from reservations import clock
 from reservations.accounts.models import ROLES
 from reservations.bookings.desk_selectors import FILTER_STATES
-from reservations.domain.policy import Policy
+from reservations.domain.policy import LIMITS, Policy
 from reservations.store.convert import POLICY_FIELDS, policy_of
 from reservations.web.forms import WindowMixin, dt_field
 
@@ -48,7 +48,12 @@ class ItemForm(forms.Form):
             else:
                 # Left empty: the default (forms posted before a field existed keep working).
                 self.fields[name] = forms.IntegerField(
-                    label=label, help_text=help_text, min_value=0, initial=default, required=False
+                    label=label,
+                    help_text=help_text,
+                    min_value=0,
+                    max_value=LIMITS[name],
+                    initial=default,
+                    required=False,
                 )
 
     def clean(self) -> dict[str, Any]:

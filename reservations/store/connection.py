@@ -2,7 +2,7 @@
 a request counter.
 
 PynamoDB gives every model class its own connection and botocore client; creating a client
-costs about 0.3 s here (loading the service model), so six tables would cost six of them on a
+costs about 0.3 s here (loading the service model), so nine tables would cost nine of them on a
 cold start. All models and transactions share this one instead.
 
 Retry budget (the one place it is set): botocore's "standard" retry mode, at most

@@ -18,7 +18,7 @@ from reservations.bookings import desk
 from reservations.bookings import member as member_bookings
 from reservations.catalogue.services import item_retire
 from reservations.domain.errors import ERRORS
-from tests.factories import future_slot, make_user
+from tests.factories import as_staff, future_slot, make_user
 
 FMT = "%Y-%m-%dT%H:%M"
 
@@ -64,7 +64,7 @@ def test_cancelling_twice_is_not_active_everywhere(item, member, member_client):
 
 def test_a_checked_out_booking_is_ended_at_the_desk_not_by_the_member(item, member, member_client, staff):
     r = running(item, member)
-    desk.reservation_check_out(actor_id=staff.pk, reservation_id=r.reservation_id)
+    desk.reservation_check_out(actor=as_staff(staff.pk), reservation_id=r.reservation_id)
     page = member_client.get(f"/bookings/{r.reservation_id}/")
     body = page.content.decode()
     assert "Checked out" in body and "bring it back to the desk" in body
@@ -77,7 +77,7 @@ def test_a_checked_out_booking_is_ended_at_the_desk_not_by_the_member(item, memb
 
 def test_an_overdue_booking_says_so_to_the_member(item, member, member_client, staff, monkeypatch):
     r = running(item, member)
-    desk.reservation_check_out(actor_id=staff.pk, reservation_id=r.reservation_id)
+    desk.reservation_check_out(actor=as_staff(staff.pk), reservation_id=r.reservation_id)
     later = clock.now() + timedelta(hours=3)
     monkeypatch.setattr(clock, "now", lambda: later)
     body = member_client.get(f"/bookings/{r.reservation_id}/").content.decode()

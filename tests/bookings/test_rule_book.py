@@ -13,10 +13,11 @@ from reservations.accounts.admin import user_deactivate
 from reservations.bookings import desk, desk_selectors
 from reservations.bookings import member as member_bookings
 from reservations.catalogue.services import item_retire
+from reservations.domain import lifecycle
 from reservations.domain.errors import DomainError
 from reservations.store.models import AuditRecord, ItemRecord, ReservationRecord
 from reservations.store.timefmt import to_store
-from tests.factories import future_slot
+from tests.factories import as_staff, future_slot
 
 
 def store(item_id: str) -> tuple:
@@ -48,7 +49,7 @@ def test_a_deactivated_member_cannot_be_booked_for(item, member, admin):
     before = store(item.item_id)
     code = refusal(
         lambda: member_bookings.reservation_create(
-            user_id=member.pk, item_id=item.item_id, start=start, end=end, actor_id=admin.pk
+            user_id=member.pk, item_id=item.item_id, start=start, end=end, actor=as_staff(admin.pk)
         )
     )
     assert code == "member_unknown"
@@ -61,7 +62,9 @@ def test_a_member_cannot_end_a_booking_staff_checked_out(item, member, staff):
     r = member_bookings.reservation_create(
         user_id=member.pk, item_id=item.item_id, start=start, end=start + timedelta(hours=2), now=start
     )
-    desk.reservation_check_out(actor_id=staff.pk, reservation_id=r.reservation_id, now=start + timedelta(minutes=5))
+    desk.reservation_check_out(
+        actor=as_staff(staff.pk), reservation_id=r.reservation_id, now=start + timedelta(minutes=5)
+    )
     before = store(item.item_id)
     code = refusal(lambda: member_bookings.reservation_cancel(user_id=member.pk, reservation_id=r.reservation_id))
     assert code == "checked_out"
@@ -69,7 +72,7 @@ def test_a_member_cannot_end_a_booking_staff_checked_out(item, member, staff):
     # Still out, still on the schedule, and overdue once its end has passed:
     late = start + timedelta(hours=3)
     assert [o.reservation.reservation_id for o in desk_selectors.overdue(now=late)] == [r.reservation_id]
-    returned = desk.reservation_check_in(actor_id=staff.pk, reservation_id=r.reservation_id, now=late)
+    returned = desk.reservation_check_in(actor=as_staff(staff.pk), reservation_id=r.reservation_id, now=late)
     assert returned.status == "returned"
     assert returned.returned_at is not None
     assert desk_selectors.overdue(now=late) == []
@@ -105,7 +108,7 @@ def test_a_retired_items_bookings_cannot_be_prolonged_or_moved_but_can_be_closed
     assert (
         refusal(
             lambda: desk.reservation_override(
-                actor_id=staff.pk, reservation_id=r.reservation_id, start=start, end=later, reason="extend"
+                actor=as_staff(staff.pk), reservation_id=r.reservation_id, start=start, end=later, reason="extend"
             )
         )
         == "item_retired"
@@ -145,3 +148,32 @@ def test_someone_elses_booking_is_not_found(item, member, other_member):
 def test_ids_that_are_not_ours_are_not_found_before_reaching_the_store(aws, member, bad_id, dynamo_calls):
     assert refusal(lambda: member_bookings.reservation_cancel(user_id=member.pk, reservation_id=bad_id)) == "not_found"
     assert dynamo_calls == []  # refused before any request: DynamoDB refuses keys over 2 KB with a 400
+
+
+def test_desk_actions_and_booking_for_others_need_the_staff_role_in_the_service_too(item, member, other_member):
+    """The staff pages and API routes check the role; the services ask the lifecycle again with the
+    role the request's user has, so a route that lost its check still changes nothing."""
+    start, end = future_slot()
+    r = member_bookings.reservation_create(user_id=member.pk, item_id=item.item_id, start=start, end=end)
+    before = store(item.item_id)
+    pretender = lifecycle.Actor(user_id=other_member.pk, role="member")
+    calls = [
+        lambda: desk.reservation_check_out(actor=pretender, reservation_id=r.reservation_id),
+        lambda: desk.reservation_staff_cancel(actor=pretender, reservation_id=r.reservation_id, reason="mine now"),
+        lambda: desk.reservation_override(
+            actor=pretender, reservation_id=r.reservation_id, start=start, end=end + timedelta(hours=1), reason="x"
+        ),
+        lambda: member_bookings.reservation_create(
+            user_id=member.pk, item_id=item.item_id, start=end, end=end + timedelta(hours=1), actor=pretender
+        ),
+        lambda: member_bookings.reservation_create(
+            user_id=other_member.pk,
+            item_id=item.item_id,
+            start=end,
+            end=end + timedelta(hours=1),
+            actor=pretender,
+            override_reason="because",
+        ),
+    ]
+    assert [refusal(call) for call in calls] == ["forbidden"] * len(calls)
+    assert store(item.item_id) == before

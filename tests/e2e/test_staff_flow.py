@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from reservations.bookings import member as member_bookings
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, as_staff, make_user
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +57,7 @@ def test_staff_creates_item_checks_a_booking_out_and_in(page: Page, live_url: st
         item_id=item.item_id,
         start=now - timedelta(minutes=5),
         end=now + timedelta(hours=2),
-        actor_id=people["staff"].pk,
+        actor=as_staff(people["staff"].pk),
         override_reason="walk-in",
     )
 

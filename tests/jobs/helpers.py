@@ -8,7 +8,7 @@ from reservations.bookings import desk
 from reservations.bookings import member as member_bookings
 from reservations.store.models import ReservationRecord
 from reservations.store.timefmt import from_store
-from tests.factories import at
+from tests.factories import as_staff, at
 
 
 def booking(*, user, item, start: datetime, end: datetime) -> ReservationRecord:
@@ -21,7 +21,7 @@ def booking(*, user, item, start: datetime, end: datetime) -> ReservationRecord:
 def check_out(reservation: ReservationRecord) -> None:
     """Staff hand the item over at the booking's start, through the desk's own service."""
     desk.reservation_check_out(
-        actor_id="desk-staff", reservation_id=reservation.reservation_id, now=from_store(reservation.start)
+        actor=as_staff("desk-staff"), reservation_id=reservation.reservation_id, now=from_store(reservation.start)
     )
 
 

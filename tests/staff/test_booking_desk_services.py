@@ -17,7 +17,7 @@ from reservations.domain.errors import DomainError
 from reservations.store import schedule as schedule_tx
 from reservations.store.models import ItemRecord
 from reservations.store.timefmt import from_store, to_store
-from tests.factories import future_slot, make_item
+from tests.factories import as_staff, future_slot, make_item
 from tests.staff.helpers import all_audit, item_row, reservation_row, trail
 
 
@@ -64,10 +64,10 @@ def test_a_lost_race_writes_no_audit_entry(item, member, monkeypatch):
 
 def test_check_out_and_in_early_frees_the_rest(item, member, staff):
     start, end = clock.now() - timedelta(minutes=30), clock.now() + timedelta(hours=2)
-    r = book(item, member, start, end, actor_id=staff.pk, override_reason="walk-in")
-    out = desk.reservation_check_out(actor_id=staff.pk, reservation_id=r.reservation_id, note="cable included")
+    r = book(item, member, start, end, actor=as_staff(staff.pk), override_reason="walk-in")
+    out = desk.reservation_check_out(actor=as_staff(staff.pk), reservation_id=r.reservation_id, note="cable included")
     assert out.status == "checked_out"
-    back = desk.reservation_check_in(actor_id=staff.pk, reservation_id=r.reservation_id, note="all fine")
+    back = desk.reservation_check_in(actor=as_staff(staff.pk), reservation_id=r.reservation_id, note="all fine")
     stored = reservation_row(r.reservation_id)
     assert stored["status"] == "returned" and stored["returned_at"] and stored["checked_out_at"]
     assert back.end < r.end  # returned early: the rest of the time is free again
@@ -85,15 +85,22 @@ def test_check_in_needs_check_out_and_changes_nothing(item, member, staff):
     r = book(item, member, start, end)
     before = (reservation_row(r.reservation_id), item_row(item.item_id), len(all_audit()))
     with pytest.raises(DomainError) as info:
-        desk.reservation_check_in(actor_id=staff.pk, reservation_id=r.reservation_id)
+        desk.reservation_check_in(actor=as_staff(staff.pk), reservation_id=r.reservation_id)
     assert info.value.code == "not_checked_out"
     assert (reservation_row(r.reservation_id), item_row(item.item_id), len(all_audit())) == before
 
 
 def test_overdue_lists_checked_out_past_end_with_lateness(item, member, staff):
     now = clock.now()
-    r = book(item, member, now + timedelta(minutes=1), now + timedelta(hours=1), actor_id=staff.pk, override_reason="x")
-    desk.reservation_check_out(actor_id=staff.pk, reservation_id=r.reservation_id)
+    r = book(
+        item,
+        member,
+        now + timedelta(minutes=1),
+        now + timedelta(hours=1),
+        actor=as_staff(staff.pk),
+        override_reason="x",
+    )
+    desk.reservation_check_out(actor=as_staff(staff.pk), reservation_id=r.reservation_id)
     assert desk_selectors.overdue(now=now) == []
     later = now + timedelta(hours=3)
     [late] = desk_selectors.overdue(now=later)
@@ -107,10 +114,10 @@ def test_staff_cancel_needs_a_reason_the_member_then_sees(item, member, staff, m
     start, end = future_slot()
     r = book(item, member, start, end)
     with pytest.raises(DomainError) as info:
-        desk.reservation_staff_cancel(actor_id=staff.pk, reservation_id=r.reservation_id, reason="  ")
+        desk.reservation_staff_cancel(actor=as_staff(staff.pk), reservation_id=r.reservation_id, reason="  ")
     assert info.value.code == "reason_required"
     assert reservation_row(r.reservation_id)["status"] == "booked"
-    desk.reservation_staff_cancel(actor_id=staff.pk, reservation_id=r.reservation_id, reason="Projector broken")
+    desk.reservation_staff_cancel(actor=as_staff(staff.pk), reservation_id=r.reservation_id, reason="Projector broken")
     assert reservation_row(r.reservation_id)["status"] == "cancelled"
     assert item_row(item.item_id)["schedule"] == []
     page = member_client.get(f"/bookings/{r.reservation_id}/")
@@ -125,7 +132,7 @@ def test_override_goes_beyond_policy_but_never_overlaps(aws, member, other_membe
     theirs = book(item, other_member, end + timedelta(hours=3), end + timedelta(hours=4))
     # Beyond the policy (3 hours on a 1-hour item, off the grid): allowed with a reason.
     changed = desk.reservation_override(
-        actor_id=staff.pk,
+        actor=as_staff(staff.pk),
         reservation_id=mine.reservation_id,
         start=start,
         end=end + timedelta(hours=2, minutes=7),
@@ -136,7 +143,7 @@ def test_override_goes_beyond_policy_but_never_overlaps(aws, member, other_membe
     before = (reservation_row(mine.reservation_id), item_row(item.item_id), len(all_audit()))
     with pytest.raises(DomainError) as info:
         desk.reservation_override(
-            actor_id=staff.pk,
+            actor=as_staff(staff.pk),
             reservation_id=mine.reservation_id,
             start=start,
             end=end + timedelta(hours=3, minutes=30),
@@ -151,7 +158,7 @@ def test_override_goes_beyond_policy_but_never_overlaps(aws, member, other_membe
             member,
             theirs_start(theirs),
             theirs_start(theirs) + timedelta(minutes=10),
-            actor_id=staff.pk,
+            actor=as_staff(staff.pk),
             override_reason="VIP",
         )
     assert info.value.code == "override_conflict"
@@ -167,7 +174,11 @@ def test_override_needs_a_reason(item, member, staff):
     r = book(item, member, start, end)
     with pytest.raises(DomainError) as info:
         desk.reservation_override(
-            actor_id=staff.pk, reservation_id=r.reservation_id, start=start, end=end + timedelta(hours=1), reason=""
+            actor=as_staff(staff.pk),
+            reservation_id=r.reservation_id,
+            start=start,
+            end=end + timedelta(hours=1),
+            reason="",
         )
     assert info.value.code == "reason_required"
     assert reservation_row(r.reservation_id)["end"] == r.end
@@ -176,9 +187,9 @@ def test_override_needs_a_reason(item, member, staff):
 def test_on_behalf_booking_keeps_policy_without_override(item, member, staff):
     start, end = future_slot(hours=10)  # longer than the default 8 hours
     with pytest.raises(DomainError) as info:
-        book(item, member, start, end, actor_id=staff.pk)
+        book(item, member, start, end, actor=as_staff(staff.pk))
     assert info.value.code == "too_long"
-    r = book(item, member, start, end, actor_id=staff.pk, override_reason="all-day event")
+    r = book(item, member, start, end, actor=as_staff(staff.pk), override_reason="all-day event")
     stored = reservation_row(r.reservation_id)
     assert (stored["user_id"], stored["created_by"]) == (member.pk, staff.pk)
     assert trail(f"reservation#{r.reservation_id}") == [("reservation.overridden", staff.pk)]
@@ -192,7 +203,7 @@ def test_bookings_of_a_retired_item_can_still_be_closed(item, member, staff):
     with pytest.raises(DomainError) as info:
         book(item, member, start + timedelta(days=1), end + timedelta(days=1))
     assert info.value.code == "item_retired"
-    desk.reservation_staff_cancel(actor_id=staff.pk, reservation_id=r.reservation_id, reason="item retired")
+    desk.reservation_staff_cancel(actor=as_staff(staff.pk), reservation_id=r.reservation_id, reason="item retired")
     assert reservation_row(r.reservation_id)["status"] == "cancelled"
 
 
@@ -222,8 +233,11 @@ def test_early_check_out_only_when_nobody_else_holds_the_item(item, member, othe
     second = book(item, member, end + timedelta(hours=1), end + timedelta(hours=2))
     before = (reservation_row(second.reservation_id), item_row(item.item_id))
     with pytest.raises(DomainError) as info:
-        desk.reservation_check_out(actor_id=staff.pk, reservation_id=second.reservation_id)
+        desk.reservation_check_out(actor=as_staff(staff.pk), reservation_id=second.reservation_id)
     assert info.value.code == "still_booked"
     assert (reservation_row(second.reservation_id), item_row(item.item_id)) == before
-    desk.reservation_staff_cancel(actor_id=staff.pk, reservation_id=first.reservation_id, reason="no-show")
-    assert desk.reservation_check_out(actor_id=staff.pk, reservation_id=second.reservation_id).status == "checked_out"
+    desk.reservation_staff_cancel(actor=as_staff(staff.pk), reservation_id=first.reservation_id, reason="no-show")
+    assert (
+        desk.reservation_check_out(actor=as_staff(staff.pk), reservation_id=second.reservation_id).status
+        == "checked_out"
+    )

@@ -11,7 +11,7 @@ from reservations.bookings import desk, desk_selectors
 from reservations.bookings import member as member_bookings
 from reservations.store.models import ReservationRecord, month_of
 from reservations.store.timefmt import to_store
-from tests.factories import future_slot, make_item, make_user
+from tests.factories import as_staff, future_slot, make_item, make_user
 from tests.staff.helpers import reservation_row, trail
 
 
@@ -30,7 +30,7 @@ def test_desk_filters_by_item_member_state_and_dates(staff_client, member, other
     a = book(cam, member, s1, e1)
     b = book(van, other_member, s1, e1)
     c = book(cam, other_member, s2, e2)
-    desk.reservation_staff_cancel(actor_id=staff.pk, reservation_id=c.reservation_id, reason="x")
+    desk.reservation_staff_cancel(actor=as_staff(staff.pk), reservation_id=c.reservation_id, reason="x")
     day = lambda d: d.astimezone(clock.site_tz()).date().isoformat()  # noqa: E731
     base = {"date_from": day(s1), "date_to": day(s2)}
 
@@ -107,7 +107,12 @@ def test_check_out_and_in_through_the_pages(staff_client, staff, member):
     item = make_item()
     now = clock.now()
     r = book(
-        item, member, now - timedelta(minutes=5), now + timedelta(hours=1), actor_id=staff.pk, override_reason="walk-in"
+        item,
+        member,
+        now - timedelta(minutes=5),
+        now + timedelta(hours=1),
+        actor=as_staff(staff.pk),
+        override_reason="walk-in",
     )
     page = staff_client.get(f"/staff/bookings/{r.reservation_id}/")
     assert page.status_code == 200 and "Check out" in page.content.decode()
@@ -175,11 +180,11 @@ def test_overdue_page(staff_client, staff, member):
         member,
         now - timedelta(hours=3),
         now - timedelta(hours=1),
-        actor_id=staff.pk,
+        actor=as_staff(staff.pk),
         override_reason="back-dated",
         now=now - timedelta(hours=4),
     )
-    desk.reservation_check_out(actor_id=staff.pk, reservation_id=r.reservation_id, now=now - timedelta(hours=2))
+    desk.reservation_check_out(actor=as_staff(staff.pk), reservation_id=r.reservation_id, now=now - timedelta(hours=2))
     body = staff_client.get("/staff/overdue/").content.decode()
     assert "Late van" in body and "1 h 00 min" in body
 

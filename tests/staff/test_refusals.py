@@ -3,7 +3,10 @@ dropped; a busy store is "unavailable", never "someone else changed it"."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.test import Client
 
 from reservations.accounts import admin as accounts
 from reservations.domain.errors import DomainError
@@ -48,3 +51,20 @@ def test_an_admin_change_while_dynamodb_is_busy_is_unavailable_not_a_conflict(ad
     assert page.status_code == 503
     assert "Someone else changed this user" not in page.content.decode()
     assert UserRecord.get(target.pk, consistent_read=True).role == "member"
+
+
+def test_a_policy_number_beyond_its_limit_is_refused_on_the_page_and_in_the_api(staff, staff_client):
+    from reservations.accounts.tokens import token_create
+
+    token = token_create(user_id=staff.pk).token
+    body = {"name": "Far", "category": "Tools", "policy": {"max_ahead_days": 10**7}}
+    api = Client().post(
+        "/api/v1/staff/items",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    page = staff_client.post("/staff/items/new/", {"name": "Far", "category": "Tools", "max_ahead_days": 10**7})
+    assert api.status_code == page.status_code == 422
+    assert json.loads(api.content)["reason"] == "invalid"
+    assert list(ItemRecord.scan()) == []
