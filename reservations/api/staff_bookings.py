@@ -138,7 +138,9 @@ def check_in(call: Call, reservation_id: str) -> Reply:
 
 
 def cancel(call: Call, reservation_id: str) -> Reply:
-    r = desk.reservation_staff_cancel(actor=staff_actor(call), reservation_id=reservation_id, reason=call.data["reason"])
+    r = desk.reservation_staff_cancel(
+        actor=staff_actor(call), reservation_id=reservation_id, reason=call.data["reason"]
+    )
     return Reply(200, ss.STAFF_RESERVATION.dump(r))
 
 

@@ -115,7 +115,13 @@ def reservation_staff_cancel(
 
 
 def reservation_override(
-    *, actor: lifecycle.Actor, reservation_id: str, start: datetime, end: datetime, reason: str, now: datetime | None = None
+    *,
+    actor: lifecycle.Actor,
+    reservation_id: str,
+    start: datetime,
+    end: datetime,
+    reason: str,
+    now: datetime | None = None,
 ) -> ReservationRecord:
     """Move or prolong an active booking beyond the item's policy. A reason is required; the
     overlap check and the version condition stay (rules.check_override)."""
