@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from moto import mock_aws
 
+# Every test runs at this moment unless it is marked real_clock: a Tuesday morning in Amsterdam,
+# far from a clock change, so no test depends on the day or the hour it happens to run at.
+FROZEN_NOW = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
+
 pytest_plugins = ["tests.factories", "tests.faults.injection"]  # factories; the `faults` fixture (any test dir)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(request):
+    """The app's clock (reservations.clock.now) and Django's (timezone.now: session expiry) stand at
+    FROZEN_NOW. Tests that talk to another process (the load run's app server) keep the real clock."""
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    from django.utils import timezone
+
+    from reservations import clock
+
+    with pytest.MonkeyPatch.context() as patch:  # its own: a test's monkeypatch.undo() leaves it frozen
+        patch.setattr(clock, "now", lambda: FROZEN_NOW)
+        patch.setattr(timezone, "now", lambda: FROZEN_NOW)
+        yield FROZEN_NOW
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def future_slot(*, days: int = 1, hour: int = 9, hours: int = 1) -> tuple[dateti
     from reservations import clock
 
     tz = clock.site_tz()
-    local = (datetime.now(tz) + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+    local = (clock.now().astimezone(tz) + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
     start = local.astimezone(UTC)
     return start, start + timedelta(hours=hours)
 

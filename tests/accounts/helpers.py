@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.test import Client
 from django.urls import reverse
 
+from reservations import clock
 from reservations.accounts.session_store import SessionStore
 from reservations.store.models import SessionRecord, ThrottleRecord, UserEmail, UserRecord
 
@@ -75,7 +76,7 @@ def row(key: str) -> SessionRecord | None:
 def expire(key: str, *, ago: timedelta = timedelta(minutes=1)) -> datetime:
     """Move a row's expiry into the past, as if its time ran out (the row stays, as DynamoDB's TTL deletes late)."""
     record = SessionRecord.get(key, consistent_read=True)
-    record.expires_at = datetime.now(UTC) - ago
+    record.expires_at = clock.now() - ago
     record.save()
     return record.expires_at
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import boto3
 import pytest
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import CreateError, UpdateError
 from pynamodb.exceptions import DeleteError
 
+from reservations import clock
 from reservations.accounts.session_store import SessionStore
 from reservations.store.models import SessionRecord
 
@@ -30,7 +31,7 @@ def test_create_writes_a_row_with_a_future_expiry_and_the_data(aws, settings):
 
     record = row(store.session_key)
     assert record is not None
-    now = datetime.now(UTC)
+    now = clock.now()
     assert now + timedelta(minutes=59) < record.expires_at <= now + timedelta(hours=1)
     assert store.decode(record.data) == {"colour": "blue", "count": 3}
     assert SessionStore(store.session_key).load() == {"colour": "blue", "count": 3}
@@ -167,10 +168,10 @@ def test_set_expiry_is_honoured_in_expires_at(aws):
     store.set_expiry(300)
     store.create()
 
-    now = datetime.now(UTC)
+    now = clock.now()
     assert now + timedelta(seconds=290) < row(store.session_key).expires_at <= now + timedelta(seconds=300)
 
-    target = datetime.now(UTC) + timedelta(days=2)
+    target = clock.now() + timedelta(days=2)
     store.set_expiry(target)
     store.save()
     assert row(store.session_key).expires_at == target.replace(microsecond=0)  # TTL keeps whole seconds

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
+from reservations import clock
 from reservations.accounts.forms import SIGNIN_FAILED
 from reservations.store.models import SessionRecord, UserRecord
 from tests.factories import PASSWORD, make_user
@@ -65,7 +66,7 @@ def test_sign_in_creates_a_session_row_under_a_new_key(client, aws, member):
     rows = session_rows()
     assert [row.session_key for row in rows] == [new_key]  # the old row is gone
     assert rows[0].user_id == member.pk
-    assert rows[0].expires_at > datetime.now(UTC)
+    assert rows[0].expires_at > clock.now()
     session = client.session
     assert session["_auth_user_id"] == member.pk
     assert session["cart_note"] == "kept across sign-in"
@@ -74,14 +75,14 @@ def test_sign_in_creates_a_session_row_under_a_new_key(client, aws, member):
 
 def test_sign_in_stores_last_login_through_user_save(client, aws, member):
     assert UserRecord.get(member.pk, consistent_read=True).last_login is None
-    before = datetime.now(UTC).replace(microsecond=0)
+    before = clock.now().replace(microsecond=0)
 
     r = sign_in(client, email="member@example.com", password=PASSWORD)
 
     assert r.status_code == 302
     stored = UserRecord.get(member.pk, consistent_read=True).last_login
     assert stored is not None
-    assert before <= datetime.fromisoformat(stored) <= datetime.now(UTC)
+    assert before <= datetime.fromisoformat(stored) <= clock.now()
 
 
 def test_sign_in_email_is_not_case_sensitive(client, aws, member):
@@ -214,4 +215,4 @@ def test_session_lifetime_follows_the_setting(client, aws, member, settings):
     sign_in(client, email="member@example.com", password=PASSWORD)
 
     (row,) = session_rows()
-    assert timedelta(minutes=59) < row.expires_at - datetime.now(UTC) <= timedelta(hours=1)
+    assert timedelta(minutes=59) < row.expires_at - clock.now() <= timedelta(hours=1)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 
+from reservations import clock
 from reservations.accounts import throttle
 from reservations.accounts.forms import SIGNIN_FAILED
 from reservations.store.models import ThrottleRecord, UserRecord
@@ -55,7 +56,7 @@ def test_account_is_paused_after_too_many_failures_even_with_the_right_password(
     assert UserRecord.get(member.pk, consistent_read=True).last_login is None
     row = counter(throttle.account_key("member@example.com"))
     assert row.failures == 3
-    now = datetime.now(UTC)
+    now = clock.now()
     assert now < row.expires_at <= now + timedelta(seconds=WINDOW)
 
 
@@ -94,14 +95,14 @@ def test_address_is_paused_after_failures_across_different_emails(aws, member, l
     assert session_rows() == []
     row = counter(throttle.address_key("203.0.113.7"))
     assert row.failures == 3
-    assert row.expires_at > datetime.now(UTC)
+    assert row.expires_at > clock.now()
     # Someone else, from another address, is not affected.
     assert sign_in(Client(REMOTE_ADDR="192.0.2.10"), email="member@example.com", password=PASSWORD).status_code == 302
 
 
 def test_an_expired_counter_is_ignored_and_a_new_window_starts(client, aws, member, limits):
     key = throttle.account_key("member@example.com")
-    long_ago = datetime.now(UTC) - timedelta(minutes=5)
+    long_ago = clock.now() - timedelta(minutes=5)
     # moto never deletes rows whose TTL passed (and DynamoDB deletes them late): the row stays.
     ThrottleRecord(key=key, failures=50, expires_at=long_ago).save()
 
@@ -109,14 +110,14 @@ def test_an_expired_counter_is_ignored_and_a_new_window_starts(client, aws, memb
 
     row = counter(key)
     assert row.failures == 1
-    now = datetime.now(UTC)
+    now = clock.now()
     assert now < row.expires_at <= now + timedelta(seconds=WINDOW)
     assert sign_in(client, email="member@example.com", password=PASSWORD).status_code == 302
 
 
 def test_an_expired_counter_does_not_block_the_right_password(client, aws, member, limits):
     key = throttle.account_key("member@example.com")
-    ThrottleRecord(key=key, failures=50, expires_at=datetime.now(UTC) - timedelta(seconds=1)).save()
+    ThrottleRecord(key=key, failures=50, expires_at=clock.now() - timedelta(seconds=1)).save()
 
     r = sign_in(client, email="member@example.com", password=PASSWORD)
 
@@ -149,7 +150,7 @@ def test_counters_do_not_store_the_email_in_clear(client, aws, member, limits):
 
 def test_throttled_message_uses_the_time_left(client, aws, member, limits):
     key = throttle.account_key("member@example.com")
-    ThrottleRecord(key=key, failures=3, expires_at=datetime.now(UTC) + timedelta(seconds=50)).save()
+    ThrottleRecord(key=key, failures=3, expires_at=clock.now() + timedelta(seconds=50)).save()
 
     r = sign_in(client, email="member@example.com", password=PASSWORD)
 

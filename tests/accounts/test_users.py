@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher, check_password
 from django.test import Client
 from pynamodb.exceptions import TransactWriteError
 
+from reservations import clock
 from reservations.accounts.models import User
 from reservations.accounts.users import DomainError, user_by_email, user_by_id, user_create
 from reservations.store.models import UserEmail, UserRecord
@@ -106,7 +107,7 @@ def test_user_save_never_changes_email_or_role(aws):
     user = make_user(email="fixed@example.com")
     user.email = "changed@example.com"
     user.role = "staff"
-    user.last_login = datetime.now(UTC) - timedelta(minutes=1)
+    user.last_login = clock.now() - timedelta(minutes=1)
     user.save()
 
     stored = UserRecord.get(user.pk, consistent_read=True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.test import Client
 
+from reservations import clock
 from reservations.bookings import member as member_bookings
 from reservations.store.models import IdempotencyRecord, ReservationRecord
 from tests.factories import future_slot
@@ -40,7 +41,7 @@ def test_keys_are_per_user_and_kept_24_hours(api, other_api, item):
     [record] = [
         r for r in IdempotencyRecord.scan() if r.key.endswith(":shared") and r.key.startswith(str(api_user(api)))
     ]
-    assert timedelta(hours=23) < record.expires_at - datetime.now(UTC) <= timedelta(hours=24)
+    assert timedelta(hours=23) < record.expires_at - clock.now() <= timedelta(hours=24)
 
 
 def test_refusals_are_replayed_too(api, other_member, item):
@@ -68,7 +69,7 @@ def test_a_request_still_in_progress_is_409_with_retry_after(api, member, item):
         key=f"{member.pk}:busy",
         fingerprint="other",
         state="in_progress",
-        expires_at=datetime.now(UTC) + timedelta(hours=1),
+        expires_at=clock.now() + timedelta(hours=1),
     ).save()
     r = book(api, item, start, end, **{"Idempotency-Key": "busy"})
     assert r.status_code == 422  # a different body under the key
@@ -76,7 +77,7 @@ def test_a_request_still_in_progress_is_409_with_retry_after(api, member, item):
         key=f"{member.pk}:busy2",
         fingerprint="x",
         state="in_progress",
-        expires_at=datetime.now(UTC) + timedelta(hours=1),
+        expires_at=clock.now() + timedelta(hours=1),
     ).save()
     from reservations.api import idempotency
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 
+from reservations import clock
 from reservations.accounts.tokens import hash_token, token_create
 from reservations.store.models import ApiTokenRecord
 from tests.factories import PASSWORD, future_slot
@@ -24,7 +25,7 @@ def test_create_token_shows_it_once_and_stores_only_a_hash(anon_api, member):
     record = ApiTokenRecord.get(hash_token(body["token"]))
     assert record.user_id == member.pk and record.name == "phone"
     assert body["token"] not in json.dumps(record.attribute_values, default=str)
-    assert record.expires_at > datetime.now(UTC) + timedelta(days=29)
+    assert record.expires_at > clock.now() + timedelta(days=29)
     assert Api(Client(), body["token"]).get("/api/v1/reservations").status_code == 200
 
 
@@ -86,7 +87,7 @@ def test_someone_elses_token_cannot_be_revoked(api, other_member):
 
 def test_expired_token_is_refused_even_if_ttl_has_not_deleted_it(api):
     record = ApiTokenRecord.get(hash_token(api.token))
-    record.update(actions=[ApiTokenRecord.expires_at.set(datetime.now(UTC) - timedelta(seconds=1))])
+    record.update(actions=[ApiTokenRecord.expires_at.set(clock.now() - timedelta(seconds=1))])
     r = api.get("/api/v1/items")
     assert r.status_code == 401
     assert problem_of(r)["code"] == "unauthenticated"

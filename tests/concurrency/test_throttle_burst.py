@@ -15,12 +15,13 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from localdev.dynamodb.process import local_dynamodb
+from reservations import clock
 from reservations.accounts import throttle
 from reservations.store import connection as store_connection
 from reservations.store.models import ThrottleRecord
@@ -93,7 +94,7 @@ def assert_one_fresh_window(who: dict[str, str], started: datetime) -> None:
     """Both windows started by the burst itself: they end one window after it began (whole seconds)."""
     for name, record in stored(who).items():
         assert started + timedelta(seconds=WINDOW) <= record.expires_at, name
-        assert record.expires_at <= datetime.now(UTC) + timedelta(seconds=WINDOW), name
+        assert record.expires_at <= clock.now() + timedelta(seconds=WINDOW), name
 
 
 def write_window(who: dict[str, str], *, count: int, expires_at: datetime) -> None:
@@ -103,7 +104,7 @@ def write_window(who: dict[str, str], *, count: int, expires_at: datetime) -> No
 
 @pytest.mark.parametrize("count", [20, 60])
 def test_every_parallel_failure_is_counted(live_store, who, count):
-    started = datetime.now(UTC).replace(microsecond=0)
+    started = clock.now().replace(microsecond=0)
 
     burst(count, **who)
 
@@ -112,7 +113,7 @@ def test_every_parallel_failure_is_counted(live_store, who, count):
 
 
 def test_a_burst_on_a_live_window_adds_to_it_and_leaves_its_end(live_store, who):
-    ends = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=100)  # not a fresh window's end
+    ends = clock.now().replace(microsecond=0) + timedelta(seconds=100)  # not a fresh window's end
     write_window(who, count=3, expires_at=ends)
 
     burst(60, **who)
@@ -125,8 +126,8 @@ def test_a_burst_on_a_live_window_adds_to_it_and_leaves_its_end(live_store, who)
 def test_a_burst_on_an_expired_window_starts_exactly_one_new_window(live_store, who, count):
     """The old window is still stored (DynamoDB's TTL deletes late): one writer restarts it,
     the others add to the window it started; none restarts it again and loses the count."""
-    write_window(who, count=7, expires_at=datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5))
-    started = datetime.now(UTC).replace(microsecond=0)
+    write_window(who, count=7, expires_at=clock.now().replace(microsecond=0) - timedelta(minutes=5))
+    started = clock.now().replace(microsecond=0)
 
     burst(count, **who)
 

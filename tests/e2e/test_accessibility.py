@@ -101,7 +101,7 @@ def _tomorrow(start_hour: int, end_hour: int) -> dict:
     from reservations import clock
 
     tz = clock.site_tz()
-    day = datetime.now(tz).date() + timedelta(days=1)
+    day = clock.now().astimezone(tz).date() + timedelta(days=1)
     return {
         "start": datetime(day.year, day.month, day.day, start_hour, tzinfo=tz),
         "end": datetime(day.year, day.month, day.day, end_hour, tzinfo=tz),

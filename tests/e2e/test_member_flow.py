@@ -22,7 +22,7 @@ def tomorrow_at(hour: int, minute: int = 0) -> datetime:
     from reservations import clock
 
     tz = clock.site_tz()
-    day = datetime.now(tz).date() + timedelta(days=1)
+    day = clock.now().astimezone(tz).date() + timedelta(days=1)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
 
 

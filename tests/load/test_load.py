@@ -37,7 +37,7 @@ from reservations.store.tables import create_tables
 from reservations.store.timefmt import from_store
 from tests.factories import PASSWORD, make_item, make_user
 
-pytestmark = [pytest.mark.load, pytest.mark.xdist_group("load")]  # `make load`, not `make test`
+pytestmark = [pytest.mark.load, pytest.mark.real_clock, pytest.mark.xdist_group("load")]  # `make load`, not `make test`
 ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = int(os.environ.get("LOAD_MEMBERS", "100"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))

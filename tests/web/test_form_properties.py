@@ -26,7 +26,7 @@ def _local(moment: datetime) -> str:
 
 def plausible_times() -> st.SearchStrategy[str]:
     """Well-formed times near now, including the 2026/2027 DST nights in Amsterdam and odd minutes."""
-    base = datetime.now(clock.site_tz()).replace(second=0, microsecond=0, tzinfo=None)
+    base = clock.now().astimezone(clock.site_tz()).replace(second=0, microsecond=0, tzinfo=None)
     near = st.integers(-2 * 24 * 60, 70 * 24 * 60).map(lambda m: (base + timedelta(minutes=m)).strftime(FMT))
     dst = st.sampled_from(
         ["2026-03-29T02:30", "2026-10-25T02:30", "2027-03-28T02:00", "2027-10-31T02:59", "2026-10-25T03:00"]

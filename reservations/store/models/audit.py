@@ -14,7 +14,7 @@ class AuditRecord(BaseModel):
         table_name = table_name("audit")
 
     entity = UnicodeAttribute(hash_key=True)  # "item#<id>", "reservation#<id>", "user#<id>", "import#<id>"
-    at = UnicodeAttribute(range_key=True)  # "<ISO time with microseconds>Z#<random>": sorts by time
+    at = UnicodeAttribute(range_key=True)  # "<ISO time, microseconds>Z#<process sequence><random>": sorts by time
     actor_id = UnicodeAttribute()  # a user id, or "system"
     action = UnicodeAttribute()  # e.g. "reservation.checked_out"
     before = UnicodeAttribute(default="{}")  # JSON
