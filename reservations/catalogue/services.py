@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from reservations import audit, clock
@@ -25,9 +25,11 @@ from reservations.domain.policy import Policy
 from reservations.store.connection import shared_connection as connection
 from reservations.store.convert import POLICY_FIELDS, policy_of
 from reservations.store.errors import is_condition_failure
-from reservations.store.ids import is_id, new_id
+from reservations.store.ids import new_id
 from reservations.store.models import CATALOGUE_PK, RETIRED_PK, ItemRecord
 from reservations.store.timefmt import to_store
+
+from .selectors import item_for_staff
 
 MAX_TEXT = 200
 
@@ -45,7 +47,7 @@ def item_update(
     reason: str = "",
 ) -> ItemRecord:
     """Save a staff edit, conditioned on the edit_version the form was read at."""
-    item = _read(item_id)
+    item = item_for_staff(item_id)
     if int(item.edit_version or 0) != edit_version:
         raise DomainError("edit_conflict")
     before = item_snapshot(item)
@@ -77,15 +79,6 @@ def item_update(
     return item
 
 
-def _read(item_id: str) -> ItemRecord:
-    if not is_id(item_id):
-        raise DomainError("not_found")
-    try:
-        return ItemRecord.get(item_id, consistent_read=True)
-    except DoesNotExist:
-        raise DomainError("not_found") from None
-
-
 def _edit_version_is(edit_version: int) -> Any:
     """Items created before edit_version existed have none: they count as version 0."""
     condition = ItemRecord.edit_version == edit_version
@@ -98,7 +91,7 @@ def item_retire(*, actor_id: str, item_id: str, reason: str = "") -> ItemRecord:
     One update: active false and the item moved to the RETIRED partition of the catalogue
     index (see store.models). Existing bookings can still be checked in, out or cancelled.
     """
-    item = _read(item_id)
+    item = item_for_staff(item_id)
     if not item.active:
         raise DomainError("already_retired")
     entry = audit.entry(

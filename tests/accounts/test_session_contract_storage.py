@@ -1,20 +1,5 @@
-"""Django's session-backend contract, run against our DynamoDB store (save, load, delete, flush, cycle_key, unknown keys).
-
-The checks are those of `SessionTestsMixin` in Django's own test suite
-(tests/sessions_tests/tests.py, Django 5.2), the ones every built-in backend passes, restated
-as pytest functions over a fresh moto DynamoDB (the `aws` fixture). Checks of a particular
-built-in backend (its model, its cache, the clearsessions command of django.contrib.sessions,
-which is not installed here) are left out.
-
-Two quirks of our store are kept on purpose and asserted as such:
-- cycle_key() forgets the old key and makes the new one when the session is next saved
-  (Django's backends make it at once), so `session_key` is None in between;
-- a signed-in session's key is "<user_id>.<random>" and is loaded with one BatchGetItem, so
-  the checks that touch storage run for an anonymous and for a signed-in session.
-
-What is specific to our store (TTL attribute, rows written, request counts, sign-in through
-the pages) is pinned in test_session_store.py and not repeated here.
-"""
+"""Django's session-backend contract against our store: save, load, delete, flush, cycle_key, unknown keys. See test_session_contract_dict.py
+for where the checks come from and the two quirks of our store they keep."""
 
 from __future__ import annotations
 
