@@ -25,6 +25,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
@@ -61,6 +62,11 @@ class StoreUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, RequestDataTooBig) and is_api(request):
+            # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE, wherever it is first read
+            # (api/http.py's JSON body, or the CSRF check of a session caller reading a form body):
+            # problem+json like every other API answer, not Django's HTML 400.
+            return problem(DomainError("malformed", message="The request body is too large."))
         if not is_unavailable(exception):
             return None
         logger.warning("DynamoDB unavailable on %s %s: %r", request.method, request.path, exception)

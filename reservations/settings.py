@@ -123,7 +123,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
-CSRF_COOKIE_HTTPONLY = True
+# Readable by the page's own scripts on purpose: browser callers of the API send it back as the
+# X-CSRFToken header (README: JSON API). HttpOnly would add nothing (Django's docs: the token is
+# in every form anyway) and would break that.
+CSRF_COOKIE_HTTPONLY = False
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Messages travel in a signed cookie, so showing a message never writes the session.

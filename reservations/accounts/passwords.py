@@ -1,9 +1,16 @@
-"""One-time set-password links (new users get one from an admin)."""
+"""Passwords: setting a new one (the member's own change, the set-password link) and the
+one-time set-password links (new users get one from an admin)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from pynamodb.exceptions import UpdateError
 
+from reservations.domain.errors import DomainError
+from reservations.store.errors import response_code
+from reservations.store.models import UserRecord
+
+from .access import bump, end_access, generation_is
 from .models import User
 from .users import user_by_id
 
@@ -28,4 +35,28 @@ def user_for_set_password(*, user_id: str, token: str) -> User | None:
     user = user_by_id(user_id)
     if user is None or not user.is_active or not set_password_tokens.check_token(user, token):
         return None
+    return user
+
+
+def password_set(*, user: User, password: str) -> User:
+    """A new password: it and the next access generation in one UpdateItem, then every session
+    and every API token of the user ended (accounts/access.py). Whoever knew the old password
+    keeps nothing; the caller carries its own session on (update_session_auth_hash).
+
+    Conditioned on the user still being active at the generation read: a deactivation or
+    another password change meanwhile refuses this one ("user_changed"), never undoes it.
+    """
+    user.set_password(password)
+    record = UserRecord(user_id=str(user.pk))
+    try:
+        record.update(
+            actions=[UserRecord.password.set(user.password), bump()],
+            condition=(UserRecord.is_active == True) & generation_is(user.generation),  # noqa: E712 (an expression)
+        )
+    except UpdateError as error:
+        if response_code(error) == "ConditionalCheckFailedException":
+            raise DomainError("user_changed") from None
+        raise
+    user.generation = int(record.generation or 0)  # the update answers the stored row (ALL_NEW)
+    end_access(str(user.pk))
     return user

@@ -1,8 +1,8 @@
 """Users read together with the session, kept for the rest of one request only.
 
 A signed-in request used to cost two reads before its own work: the session, then the user.
-The session key now starts with the user's id ("<user_id>.<random>", see session_store), so
-both rows come back in one BatchGetItem; the user row is kept here and the auth backend takes
+The session key now starts with the user's id, made opaque ("<prefix>.<random>", see
+session_store and session_key), so both rows come back in one BatchGetItem; the user row is kept here and the auth backend takes
 it instead of reading again. It is the user row itself, read strongly consistent on every
 request, so a deactivation or a role change applies to the very next request.
 

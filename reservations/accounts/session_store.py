@@ -11,11 +11,13 @@ is built on boto 2 and fails to import on Python 3.10+; its boto3 fork dj-dynamo
   deletes rows late (and moto never does);
 - Django's SessionMiddleware writes only when the session changed, and messages live in a
   cookie, so an unchanged session is never written;
-- a signed-in session's key starts with its user's id ("<user_id>.<random>"): loading it reads
-  the session and the user rows in one BatchGetItem (accounts/prefetch.py), so a signed-in page
-  costs one request before its own work, not two. The key is made when the session is first
-  saved after sign-in (cycle_key defers it), when the user id is known; the row's user_id must
-  match the prefix, or the prefetched user is not used.
+- a signed-in session's key starts with its user's id made opaque ("<prefix>.<random>", the
+  prefix a keyed permutation of the id: accounts/session_key.py): loading it reads the session
+  and the user rows in one BatchGetItem (accounts/prefetch.py), so a signed-in page costs one
+  request before its own work, not two, and the cookie does not show the id. The key is made
+  when the session is first saved after sign-in (cycle_key defers it), when the user id is
+  known. A key with a prefix is a session only if the prefix decodes to the row's own user_id:
+  a forged key, or one made before the prefix was opaque ("<user_id>.<random>"), is anonymous.
 """
 
 from __future__ import annotations
@@ -29,10 +31,10 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from reservations import clock
 from reservations.store.connection import shared_connection
 from reservations.store.errors import response_code
-from reservations.store.ids import is_id
 from reservations.store.models import SessionRecord, UserRecord
 
 from . import prefetch
+from . import session_key as session_key_prefix
 
 VALID_KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 MAX_KEY_LENGTH = 200
@@ -42,8 +44,13 @@ KEY_SEPARATOR = "."
 
 
 def user_id_of(session_key: str) -> str | None:
-    user_id, sep, rest = session_key.rpartition(KEY_SEPARATOR)
-    return user_id if sep and user_id and rest else None
+    """The user id a signed-in key's prefix stands for; None when the key has no prefix that decodes."""
+    prefix, sep, rest = session_key.rpartition(KEY_SEPARATOR)
+    return session_key_prefix.decode(prefix) if sep and prefix and rest else None
+
+
+def has_prefix(session_key: str) -> bool:
+    return KEY_SEPARATOR in session_key
 
 
 def _fetch_with_user(session_key: str, user_id: str) -> tuple[SessionRecord | None, UserRecord | None]:
@@ -70,16 +77,20 @@ class SessionStore(SessionBase):
     def _get_new_session_key(self) -> str:
         random = get_random_string(40, VALID_KEY_CHARS)
         user_id = (self._session_cache or {}).get("_auth_user_id") if hasattr(self, "_session_cache") else None
-        return f"{user_id}{KEY_SEPARATOR}{random}" if user_id else random
+        prefix = session_key_prefix.encode(str(user_id)) if user_id else None
+        return f"{prefix}{KEY_SEPARATOR}{random}" if prefix else random
 
     def _fetch(self, session_key: str) -> SessionRecord | None:
         if len(session_key) > MAX_KEY_LENGTH:  # a forged cookie: DynamoDB would refuse the key
             return None
-        user_id = user_id_of(session_key)
-        if user_id is not None and is_id(user_id):
+        if has_prefix(session_key):
+            user_id = user_id_of(session_key)
+            if user_id is None:
+                return None  # no key of ours: not even worth a read
             record, user = _fetch_with_user(session_key, user_id)
-            if record is not None and record.user_id == user_id:
-                prefetch.remember(user_id, user)
+            if record is None or record.user_id != user_id:
+                return None  # the key does not name its row's user: forged, or made before the prefix was opaque
+            prefetch.remember(user_id, user)
         else:
             try:
                 record = SessionRecord.get(session_key, consistent_read=True)

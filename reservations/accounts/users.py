@@ -20,6 +20,7 @@ from reservations.store.connection import shared_connection as connection
 from reservations.store.errors import cancellation_reasons
 from reservations.store.ids import is_id
 from reservations.store.models import DIRECTORY_PK, UserEmail, UserRecord
+from reservations.store.outcome import committed, token_for
 from reservations.store.timefmt import to_store
 
 from . import prefetch
@@ -59,11 +60,13 @@ def user_create(
         after=user_snapshot(record),
     )
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with TransactWrite(connection=connection(), client_request_token=token_for(entry)) as tx:
             tx.save(UserEmail(email=email, user_id=record.user_id), condition=UserEmail.email.does_not_exist())
             tx.save(record, condition=UserRecord.user_id.does_not_exist())
             tx.save(entry, condition=audit.save_condition())
     except TransactWriteError as error:
+        if committed(entry):  # created, though the answer was lost (store.outcome): not "email taken"
+            return user_from_record(record)
         # Only a failed condition on the email claim means "taken"; throttling or a network error is not.
         reasons = cancellation_reasons(error)
         if reasons and reasons[0] == "ConditionalCheckFailed":

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
-from reservations.domain.errors import ERRORS, status_of
+from reservations.domain.errors import ERRORS, DomainError, status_of
 
-from .forms import ProfileForm, SignInForm
+from .forms import ChangePasswordForm, NewPasswordForm, ProfileForm, SignInForm
 from .passwords import user_for_set_password
 from .users import user_set_reminders
 
@@ -49,13 +49,20 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, data=request.POST if request.method == "POST" else None)
+    """The old password goes through the sign-in throttle; a change signs out every other session
+    and revokes every API token (accounts.passwords.password_set); this session goes on."""
+    form = ChangePasswordForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        update_session_auth_hash(request, form.user)
-        messages.success(request, "Your password is changed.")
-        return redirect("web:catalogue")
-    return render(request, "accounts/password_change.html", {"form": form})
+        try:
+            user = form.save()
+        except DomainError as error:
+            form.add_error(None, forms.ValidationError(error.message, code=error.code))
+        else:
+            update_session_auth_hash(request, user)  # a new key, with the new generation's hash
+            messages.success(request, "Your password is changed. Every other session is signed out.")
+            return redirect("web:catalogue")
+    throttled = any(e.code == "throttled" for e in form.errors.as_data().get("old_password", []))
+    return render(request, "accounts/password_change.html", {"form": form}, status=429 if throttled else 200)
 
 
 @never_cache
@@ -65,11 +72,15 @@ def set_password(request: HttpRequest, user_id: str, token: str) -> HttpResponse
     user = user_for_set_password(user_id=user_id, token=token)
     if user is None:
         return render(request, "accounts/set_password.html", {"invalid": True}, status=400)
-    form = SetPasswordForm(user, data=request.POST if request.method == "POST" else None)
+    form = NewPasswordForm(user, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        form.save()  # changes the password hash, so this link stops working
-        messages.success(request, "Your password is set. Please sign in.")
-        return redirect("accounts:sign_in")
+        try:
+            form.save()  # changes the password hash, so this link stops working; ends all access
+        except DomainError as error:
+            form.add_error(None, forms.ValidationError(error.message, code=error.code))
+        else:
+            messages.success(request, "Your password is set. Please sign in.")
+            return redirect("accounts:sign_in")
     return render(request, "accounts/set_password.html", {"form": form, "invalid": False})
 
 

@@ -3,21 +3,98 @@ document says exactly what the server accepts. Datetimes must carry an offset (o
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.utils.dateparse import parse_datetime
 
+from reservations.domain import limits
 from reservations.domain.errors import DomainError
+from reservations.store.ids import is_id
 
 from .errors import invalid
 
 MAX_WINDOW_DAYS = 62
-MAX_ID = 100
+MAX_ID = limits.ID
+
+
+def _check_year(value: date | None) -> None:
+    problem = limits.year_problem(value) if value is not None else ""
+    if problem:
+        raise forms.ValidationError(problem, code="out_of_range")
+
+
+class TextField(forms.CharField):
+    """A JSON string of a bounded length (domain/limits.py) with no control characters (but tab and
+    newline when multiline) and no broken unicode (a lone surrogate, which JSON can carry).
+
+    secret: a password, never stored as it is: any character but broken unicode (it cannot be hashed).
+    """
+
+    def __init__(self, *, max_length: int, multiline: bool = False, secret: bool = False, **kwargs: Any) -> None:
+        self.multiline, self.secret = multiline, secret
+        super().__init__(max_length=max_length, **kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if not isinstance(value, str):
+            return
+        problem = (
+            limits.encodable_problem(value) if self.secret else limits.text_problem(value, multiline=self.multiline)
+        )
+        if problem:
+            raise forms.ValidationError(problem, code="bad_characters")
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        """For the document (form_schema): what is left once Django has stripped the white space
+        at either end (str.isspace(), wider than ECMA-262's \\s) has no control character; a required
+        value is not blank."""
+        space = r"[\s\x1c-\x1f\x85]"
+        chars = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]" if self.multiline else r"[^\x00-\x1f\x7f-\x9f]"
+        out: dict[str, Any] = {"type": "string", "maxLength": self.max_length}
+        if self.secret:  # not stripped: any character but NUL
+            return {**out, "pattern": r"^[^\x00]*$", **({"minLength": 1} if self.required else {})}
+        if self.required:
+            out.update(minLength=1, pattern=rf"^(?!{space}*$){space}*{chars}*{space}*$")
+        else:
+            out["pattern"] = rf"^{space}*{chars}*{space}*$"
+        return out
+
+
+class IdField(forms.CharField):
+    """An id of ours (store.ids): checked here, so a malformed one never reaches DynamoDB."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=MAX_ID, **kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value not in self.empty_values and not is_id(value):
+            raise forms.ValidationError("Not an id: letters, digits, '.', '_' and '-' only.", code="invalid")
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "string", "maxLength": MAX_ID, "pattern": r"^[A-Za-z0-9_.-]*$"}
+        if self.required:
+            out.update(minLength=1, pattern=r"^[A-Za-z0-9_.-]+$")
+        return out
+
+
+class DateField(forms.DateField):
+    """A date (YYYY-MM-DD) between limits.MIN_YEAR and limits.MAX_YEAR."""
+
+    def clean(self, value: Any) -> date | None:
+        result = super().clean(value)
+        _check_year(result)
+        return result  # type: ignore[no-any-return]
 
 
 class OffsetDateTimeField(forms.Field):
+    """An instant with its offset; years limits.MIN_YEAR to limits.MAX_YEAR (the offset keeps it
+    far from datetime's ends, so converting it to UTC or local time cannot overflow)."""
+
     default_error_messages = {"invalid": "Use ISO 8601 with an offset, like 2026-12-01T10:00:00Z."}
     schema = {"type": "string", "format": "date-time"}
 
@@ -32,6 +109,7 @@ class OffsetDateTimeField(forms.Field):
             parsed = None
         if parsed is None or parsed.tzinfo is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        _check_year(parsed)
         return parsed
 
 

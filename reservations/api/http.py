@@ -22,8 +22,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from reservations.accounts.models import User
-from reservations.accounts.tokens import token_verify
-from reservations.accounts.users import user_by_id
+from reservations.accounts.tokens import token_caller
 from reservations.domain.errors import DomainError
 from reservations.store.models import ApiTokenRecord
 
@@ -34,6 +33,7 @@ from .shapes import ArrayShape, Shape, json_default
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 MAX_BODY = 64 * 1024
+MAX_DEPTH = 8
 
 
 @dataclass
@@ -68,6 +68,9 @@ class Call:
     caller: Caller | None
     data: dict[str, Any]  # the body, parsed by Endpoint.body
     query: dict[str, Any]  # the query string, parsed by Endpoint.query
+    # The request's identity when it carries an Idempotency-Key (caller, key and body hashed):
+    # services use it to recognise a retry of a change they already made (bookings/change.py).
+    request_key: str | None = None
 
     @property
     def user_id(self) -> str:
@@ -129,15 +132,17 @@ def route(*, role: str = "", **methods: Endpoint) -> Callable[..., HttpResponse]
                     else {}
                 )
                 data = parse(endpoint.body or EmptyForm, body) if request.method in UNSAFE else {}
-                return endpoint.handler(Call(request, caller, data, query), **kwargs).response()
+                call = Call(request, caller, data, query, request_key=request_key)
+                return endpoint.handler(call, **kwargs).response()
             except DomainError as error:
                 return problem(error)
 
         key = request.headers.get("Idempotency-Key")
+        request_key = None
         if key is not None and request.method == "POST" and endpoint.idempotent and caller is not None:
-            return idempotency.run(
-                user_id=caller.user_id, key=key, fingerprint=_fingerprint(request, body), call=answer
-            )
+            fingerprint = _fingerprint(request, body)
+            request_key = hashlib.sha256(f"{caller.user_id}|{key}|{fingerprint}".encode()).hexdigest()[:32]
+            return idempotency.run(user_id=caller.user_id, key=key, fingerprint=fingerprint, call=answer)
         return answer()
 
     # Read by openapi.py and by the tests that walk every route.
@@ -156,10 +161,10 @@ def _authenticate(request: HttpRequest) -> Caller:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise DomainError("bad_auth_scheme")
-        record = token_verify(token.strip())
-        user = user_by_id(record.user_id) if record else None
-        if record is None or user is None or not user.is_active:
+        found = token_caller(token.strip())  # live, its user active, of the user's current generation
+        if found is None:
             raise DomainError("bad_token")
+        record, user = found
         return Caller(user=user, token=record)
     user = request.user
     if not user.is_authenticated:
@@ -173,19 +178,33 @@ def _authenticate(request: HttpRequest) -> Caller:
 
 
 def _json_body(request: HttpRequest) -> Any:
-    if request.method not in UNSAFE or not request.body:
+    """The JSON object sent, or DomainError("malformed"): too large, not JSON, not an object, or nested
+    deeper than any body of ours (a policy inside an item: MAX_DEPTH bounds the work every later step
+    does on it). A body over DATA_UPLOAD_MAX_MEMORY_SIZE, which Django refuses to read at all, is
+    answered by the middleware (RequestDataTooBig), wherever it is first read."""
+    if request.method not in UNSAFE:
         return {}
-    if len(request.body) > MAX_BODY:
-        raise DomainError("malformed", message="The request body is too large.")
+    raw = request.body
+    if not raw:
+        return {}
+    if len(raw) > MAX_BODY:
+        raise DomainError("malformed", message=f"The request body is too large (at most {MAX_BODY // 1024} KB).")
     content_type = request.content_type or ""
     if content_type != "application/json" and not content_type.endswith("+json"):
         raise DomainError("malformed", message="Send a JSON body with Content-Type: application/json.")
     try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise DomainError("malformed", message="The body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise DomainError("malformed", message="The body must be a JSON object.")
+    level: list[Any] = [body]
+    depth = 1
+    while level:
+        if depth > MAX_DEPTH:
+            raise DomainError("malformed", message=f"The body nests deeper than {MAX_DEPTH} levels.")
+        level = [v for x in level for v in (x.values() if isinstance(x, dict) else x) if isinstance(v, dict | list)]
+        depth += 1
     return body
 
 

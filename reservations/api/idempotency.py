@@ -10,11 +10,17 @@ so a request killed mid-way (a Lambda timeout) blocks its retries for seconds, n
 below 500 are final and replayed for API_IDEMPOTENCY_SECONDS; a 5xx (the store unavailable, a
 bug) releases the claim so a retry can do the work. A record past its expiry is absent, whatever
 DynamoDB's TTL (which deletes late) has done with it yet.
+
+The record is a convenience, not the guarantee: when it cannot be written (or is lost), a retry
+runs again, and the services recognise a change this same request already made (the request's
+identity, Call.request_key, names the new booking and is kept on a changed one), so the retry
+gets the same outcome instead of a conflict with itself.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -28,6 +34,8 @@ from reservations.store.errors import response_code
 from reservations.store.models import IdempotencyRecord
 
 from .errors import problem
+
+logger = logging.getLogger(__name__)
 
 REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
 MAX_KEY_LENGTH = 255
@@ -78,15 +86,21 @@ def _answer(record: IdempotencyRecord, call: Callable[[], HttpResponse]) -> Http
         _release(record)
         return response
     headers = {h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)}
-    record.update(
-        actions=[
-            IdempotencyRecord.state.set("done"),
-            IdempotencyRecord.status.set(response.status_code),
-            IdempotencyRecord.body.set(response.content.decode()),
-            IdempotencyRecord.headers.set(json.dumps(headers)),
-            IdempotencyRecord.expires_at.set(clock.now() + timedelta(seconds=settings.API_IDEMPOTENCY_SECONDS)),
-        ]
-    )
+    try:
+        record.update(
+            actions=[
+                IdempotencyRecord.state.set("done"),
+                IdempotencyRecord.status.set(response.status_code),
+                IdempotencyRecord.body.set(response.content.decode()),
+                IdempotencyRecord.headers.set(json.dumps(headers)),
+                IdempotencyRecord.expires_at.set(clock.now() + timedelta(seconds=settings.API_IDEMPOTENCY_SECONDS)),
+            ]
+        )
+    except Exception:
+        # The work is done and this is its answer: never turn it into a 503. Retries meet the claim
+        # (409 in_flight) until it expires, then run again and find the change already made
+        # (request_key: bookings.member / bookings.change), so they get this same outcome.
+        logger.exception("Idempotency record %s not updated; the answer is sent anyway", record.key)
     return response
 
 

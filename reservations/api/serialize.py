@@ -81,7 +81,9 @@ ITEM_SUMMARY = Shape(
             nullable(BOOLEAN), lambda row: row.free, "Free for the window asked; null without a window."
         ),
         "next_free_start": Field(
-            nullable(DATETIME), lambda row: row.next_free_start, "When busy: the next start free for as long."
+            nullable(DATETIME),
+            lambda row: row.next_free_start,
+            "When busy: the next start free for as long; null when the item is out and overdue (free once returned).",
         ),
     },
 )

@@ -13,25 +13,26 @@ from django.urls import reverse
 from reservations import audit, clock
 from reservations.bookings import desk, desk_selectors, member
 from reservations.bookings.selectors import reservation_get
-from reservations.domain import lifecycle
+from reservations.domain import lifecycle, limits
 from reservations.domain.errors import POLICY_RULES, DomainError
+from reservations.store.ids import is_id
 
 from . import serialize as s
 from . import staff_serialize as ss
-from .forms import MAX_ID, OffsetDateTimeField, PageForm
+from .forms import DateField, IdField, OffsetDateTimeField, PageForm, TextField
 from .http import Call, Endpoint, Reply, route
 from .shapes import enum
 
-MAX_DESK_DAYS = 366
+MAX_DESK_DAYS = limits.MAX_RANGE_DAYS
 CHANGE_ERRORS = ("not_found", "race_lost")
 
 
 class DeskForm(PageForm):
-    item_id = forms.CharField(required=False, max_length=MAX_ID)
-    user_id = forms.CharField(required=False, max_length=MAX_ID)
+    item_id = IdField(required=False)
+    user_id = IdField(required=False)
     state = forms.ChoiceField(required=False, choices=[(x, x) for x in desk_selectors.FILTER_STATES])
-    date_from = forms.DateField(required=False, help_text="Bookings starting on or after (default: 30 days ago).")
-    date_to = forms.DateField(required=False, help_text="... and on or before (default: 60 days ahead).")
+    date_from = DateField(required=False, help_text="Bookings starting on or after (default: 30 days ago).")
+    date_to = DateField(required=False, help_text="... and on or before (default: 60 days ahead).")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -44,12 +45,15 @@ class DeskForm(PageForm):
 
 
 class OnBehalfForm(forms.Form):
-    item_id = forms.CharField(max_length=MAX_ID)
-    user_id = forms.CharField(max_length=MAX_ID, help_text="The member the booking is for (active).")
+    item_id = IdField()
+    user_id = IdField(help_text="The member the booking is for (active).")
     start = OffsetDateTimeField()
     end = OffsetDateTimeField()
-    override_reason = forms.CharField(
-        required=False, max_length=500, help_text="Only to book beyond the item's rules; never allows an overlap."
+    override_reason = TextField(
+        required=False,
+        max_length=limits.REASON,
+        multiline=True,
+        help_text="Only to book beyond the item's rules; never allows an overlap.",
     )
 
     def clean(self) -> dict[str, Any]:
@@ -61,15 +65,17 @@ class OnBehalfForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(required=False, max_length=500)
+    note = TextField(required=False, max_length=limits.NOTE, multiline=True)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(required=False, max_length=500, help_text="Required to cancel: the member sees it.")
+    reason = TextField(
+        required=False, max_length=limits.REASON, multiline=True, help_text="Required to cancel: the member sees it."
+    )
 
 
 class OverrideForm(OnBehalfForm):
-    reason = forms.CharField(max_length=500)
+    reason = TextField(max_length=limits.REASON, multiline=True)
 
 
 for _name in ("item_id", "user_id", "override_reason"):
@@ -113,6 +119,7 @@ def book_on_behalf(call: Call) -> Reply:
             end=d["end"],
             actor=staff_actor(call),
             override_reason=d["override_reason"],
+            request_key=call.request_key,
         )
     except DomainError as error:
         if error.code == "member_unknown":  # the API names the field user_id, the page member
@@ -128,18 +135,22 @@ def get_reservation(call: Call, reservation_id: str) -> Reply:
 
 
 def check_out(call: Call, reservation_id: str) -> Reply:
-    r = desk.reservation_check_out(actor=staff_actor(call), reservation_id=reservation_id, note=call.data["note"])
+    r = desk.reservation_check_out(
+        actor=staff_actor(call), reservation_id=reservation_id, note=call.data["note"], request_key=call.request_key
+    )
     return Reply(200, ss.STAFF_RESERVATION.dump(r))
 
 
 def check_in(call: Call, reservation_id: str) -> Reply:
-    r = desk.reservation_check_in(actor=staff_actor(call), reservation_id=reservation_id, note=call.data["note"])
+    r = desk.reservation_check_in(
+        actor=staff_actor(call), reservation_id=reservation_id, note=call.data["note"], request_key=call.request_key
+    )
     return Reply(200, ss.STAFF_RESERVATION.dump(r))
 
 
 def cancel(call: Call, reservation_id: str) -> Reply:
     r = desk.reservation_staff_cancel(
-        actor=staff_actor(call), reservation_id=reservation_id, reason=call.data["reason"]
+        actor=staff_actor(call), reservation_id=reservation_id, reason=call.data["reason"], request_key=call.request_key
     )
     return Reply(200, ss.STAFF_RESERVATION.dump(r))
 
@@ -147,7 +158,12 @@ def cancel(call: Call, reservation_id: str) -> Reply:
 def override(call: Call, reservation_id: str) -> Reply:
     d = call.data
     r = desk.reservation_override(
-        actor=staff_actor(call), reservation_id=reservation_id, start=d["start"], end=d["end"], reason=d["reason"]
+        actor=staff_actor(call),
+        reservation_id=reservation_id,
+        start=d["start"],
+        end=d["end"],
+        reason=d["reason"],
+        request_key=call.request_key,
     )
     return Reply(200, ss.STAFF_RESERVATION.dump(r))
 
@@ -155,10 +171,23 @@ def override(call: Call, reservation_id: str) -> Reply:
 AUDIT_KINDS = ("item", "reservation", "user", "import")
 
 
+class TrailForm(PageForm):
+    limit = forms.IntegerField(
+        required=False, min_value=1, max_value=100, help_text=f"Page size (default {audit.PAGE})."
+    )
+
+
 def trail(call: Call, kind: str, entity_id: str) -> Reply:
+    """Newest first, a page at a time (`next_cursor`: older entries follow)."""
     if kind not in AUDIT_KINDS:
         raise DomainError("not_found", message="No such kind of entity.")
-    return Reply(200, ss.AUDIT_TRAIL.dump(audit.trail(audit.entity(kind, entity_id))))
+    if not is_id(entity_id):  # never a key DynamoDB would refuse (over 2 KB)
+        raise DomainError("not_found")
+    q = call.query
+    page = audit.trail(
+        audit.entity(kind, entity_id), viewer_id=call.user_id, cursor=q["cursor"], limit=q["limit"] or audit.PAGE
+    )
+    return Reply(200, ss.AUDIT_TRAIL.dump(page))
 
 
 def _change(handler: Any, summary: str, body: type[forms.Form], *errors: str) -> Endpoint:
@@ -185,7 +214,7 @@ reservation = route(
     role="staff",
 )  # fmt: skip
 reservation_check_out = route(
-    POST=_change(check_out, "Hand the item over", NoteForm, "not_booked", "already_ended", "still_booked"),
+    POST=_change(check_out, "Hand the item over", NoteForm, "not_booked", "already_ended", "still_out", "still_booked"),
     role="staff",
 )
 reservation_check_in = route(POST=_change(check_in, "Take the item back", NoteForm, "not_checked_out"), role="staff")
@@ -208,7 +237,8 @@ reservation_override = route(
     role="staff",
 )
 audit_trail = route(
-    GET=Endpoint(trail, "The audit trail of an item, booking, user or import", "staff", returns=ss.AUDIT_TRAIL,
-                 errors=("not_found",), path={"kind": enum(AUDIT_KINDS)}),
+    GET=Endpoint(trail, "The audit trail of an item, booking, user or import, newest first, paged", "staff",
+                 query=TrailForm, returns=ss.AUDIT_TRAIL, errors=("not_found", "invalid_cursor"),
+                 path={"kind": enum(AUDIT_KINDS)}),
     role="staff",
 )  # fmt: skip

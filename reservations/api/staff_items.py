@@ -8,15 +8,15 @@ from django import forms
 from django.urls import reverse
 
 from reservations.catalogue import selectors, services
+from reservations.domain import limits
 from reservations.domain.policy import LIMITS, Policy
 from reservations.store.convert import POLICY_FIELDS
 
 from . import staff_serialize as ss
 from .errors import invalid
-from .forms import NestedFormField, StrictBooleanField, StrictIntegerField
+from .forms import NestedFormField, StrictBooleanField, StrictIntegerField, TextField
 from .http import Call, Endpoint, Reply, route
 
-MAX_TEXT = 200
 DEFAULTS = Policy()
 
 
@@ -34,25 +34,25 @@ for _name in POLICY_FIELDS:
 
 
 class ItemForm(forms.Form):
-    name = forms.CharField(max_length=MAX_TEXT)
-    category = forms.CharField(max_length=MAX_TEXT)
-    description = forms.CharField(required=False, max_length=2000)
-    location = forms.CharField(required=False, max_length=MAX_TEXT)
+    name = TextField(max_length=limits.NAME)
+    category = TextField(max_length=limits.CATEGORY)
+    description = TextField(required=False, max_length=limits.DESCRIPTION, multiline=True)
+    location = TextField(required=False, max_length=limits.LOCATION)
     policy = NestedFormField(PolicyForm, required=False)
 
 
 class ItemUpdateForm(ItemForm):
     edit_version = forms.IntegerField(min_value=0, help_text="The item's edit_version when you read it.")
-    reason = forms.CharField(required=False, max_length=500)
+    reason = TextField(required=False, max_length=limits.REASON, multiline=True)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(required=False, max_length=500)
+    reason = TextField(required=False, max_length=limits.REASON, multiline=True)
 
 
 class ItemListForm(forms.Form):
     retired = StrictBooleanField(required=False, help_text="Retired items instead of active ones.")
-    category = forms.CharField(required=False, max_length=MAX_TEXT)
+    category = TextField(required=False, max_length=limits.FILTER)
 
 
 def policy_of_input(values: dict[str, Any] | None) -> Policy:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reservations.store.models import RETIRED_PK
 
 from . import serialize as s
@@ -57,7 +59,11 @@ AUDIT_ENTRY = Shape(
         "reason": attr("reason", STRING, default=""),
     },
 )
-AUDIT_TRAIL = Shape("AuditTrail", {"entries": many(AUDIT_ENTRY, lambda entries: entries)}, nested=(AUDIT_ENTRY,))
+AUDIT_TRAIL = Shape(
+    "AuditTrail",
+    {"entries": many(AUDIT_ENTRY, lambda page: page.entries, "Newest first."), "next_cursor": s.NEXT_CURSOR},
+    nested=(AUDIT_ENTRY,),
+)
 
 USER_FIELDS: dict[str, Field] = {
     "id": Field(STRING, lambda u: str(u.pk)),
@@ -67,7 +73,26 @@ USER_FIELDS: dict[str, Field] = {
     "is_active": Field(BOOLEAN, lambda u: bool(u.is_active)),
 }
 USER = Shape("User", USER_FIELDS)
-USER_LIST = Shape("UserList", {"users": many(USER, lambda users: users)}, nested=(USER,))
+USER_LIST = Shape(
+    "UserList",
+    {"users": many(USER, lambda page: page.users, "By email."), "next_cursor": s.NEXT_CURSOR},
+    nested=(USER,),
+)
+RESERVATION_IDS: dict[str, Any] = {"type": "array", "items": STRING}
+DEACTIVATION = Shape(
+    "Deactivation",
+    {
+        **{k: through(lambda done: done.user, f) for k, f in USER_FIELDS.items()},
+        "cancelled_reservations": Field(
+            RESERVATION_IDS, lambda done: list(done.cancelled), "Upcoming bookings cancelled (each member emailed)."
+        ),
+        "not_cancelled_reservations": Field(
+            RESERVATION_IDS,
+            lambda done: list(done.kept),
+            "Upcoming bookings whose cancel was refused (e.g. already handed out): left to the desk.",
+        ),
+    },
+)
 NEW_USER = Shape(
     "NewUser",
     {

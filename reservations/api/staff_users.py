@@ -1,4 +1,5 @@
-"""Staff API for admins: users (list, create with a set-password link, role, deactivate, reactivate)."""
+"""Staff API for admins: users (list a page at a time, searchable by email; create with a
+set-password link; role; deactivate, optionally cancelling upcoming bookings; reactivate)."""
 
 from __future__ import annotations
 
@@ -6,20 +7,22 @@ from django import forms
 from django.urls import reverse
 
 from reservations.accounts import admin
+from reservations.accounts.directory import PAGE_SIZE, users_page
 from reservations.accounts.models import ROLES
 from reservations.accounts.passwords import set_password_token
 from reservations.accounts.users import user_create
+from reservations.domain import limits
 
 from . import staff_serialize as ss
+from .forms import PageForm, StrictBooleanField, TextField
 from .http import Call, Endpoint, Reply, route
 
-MAX_TEXT = 200
 ADMIN_ERRORS = ("not_found", "not_self", "user_changed")
 
 
 class UserCreateForm(forms.Form):
-    email = forms.EmailField(max_length=254)
-    name = forms.CharField(required=False, max_length=MAX_TEXT)
+    email = forms.EmailField(max_length=limits.EMAIL)
+    name = TextField(required=False, max_length=limits.NAME)
     role = forms.ChoiceField(choices=[(r, r) for r in ROLES])
 
 
@@ -28,11 +31,27 @@ class RoleForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(required=False, max_length=500)
+    reason = TextField(required=False, max_length=limits.REASON, multiline=True)
+
+
+class DeactivateForm(ReasonForm):
+    cancel_future_bookings = StrictBooleanField(
+        required=False,
+        help_text="Also cancel each upcoming booking (the member is emailed for each). Default: false, they stay.",
+    )
+
+
+class UserListForm(PageForm):
+    q = TextField(required=False, max_length=limits.EMAIL, help_text="Users whose email starts with this (any case).")
+    limit = forms.IntegerField(
+        required=False, min_value=1, max_value=100, help_text=f"Page size (default {PAGE_SIZE})."
+    )
 
 
 def list_users(call: Call) -> Reply:
-    return Reply(200, ss.USER_LIST.dump(admin.users_all()))
+    q = call.query
+    page = users_page(viewer_id=call.user_id, q=q["q"] or "", limit=q["limit"] or PAGE_SIZE, cursor=q["cursor"] or "")
+    return Reply(200, ss.USER_LIST.dump(page))
 
 
 def create_user(call: Call) -> Reply:
@@ -49,8 +68,14 @@ def set_role(call: Call, user_id: str) -> Reply:
 
 
 def deactivate(call: Call, user_id: str) -> Reply:
-    user = admin.user_deactivate(actor_id=call.user_id, user_id=user_id, reason=call.data["reason"])
-    return Reply(200, ss.USER.dump(user))
+    d = call.data
+    done = admin.user_deactivate(
+        actor_id=call.user_id,
+        user_id=user_id,
+        reason=d["reason"],
+        cancel_future_bookings=bool(d["cancel_future_bookings"]),
+    )
+    return Reply(200, ss.DEACTIVATION.dump(done))
 
 
 def reactivate(call: Call, user_id: str) -> Reply:
@@ -59,7 +84,8 @@ def reactivate(call: Call, user_id: str) -> Reply:
 
 
 users = route(
-    GET=Endpoint(list_users, "Every user (admins)", "staff", returns=ss.USER_LIST),
+    GET=Endpoint(list_users, "Users by email, a page at a time; `q` searches by email prefix (admins)", "staff",
+                 query=UserListForm, returns=ss.USER_LIST, errors=("invalid_cursor",)),
     POST=Endpoint(create_user, "Create a user; answers a one-time set-password link (admins)", "staff",
                   body=UserCreateForm, status=201, returns=ss.NEW_USER, errors=("email_taken",),
                   idempotent=False),  # the link is a secret: never stored for a replay; a retry is email_taken
@@ -70,8 +96,9 @@ user_role = route(
     role="admin",
 )
 user_deactivate = route(
-    POST=Endpoint(deactivate, "Deactivate: ends sessions and revokes tokens at once (admins)", "staff",
-                  body=ReasonForm, returns=ss.USER, errors=ADMIN_ERRORS),
+    POST=Endpoint(deactivate, "Deactivate: ends sessions and revokes tokens at once; optionally cancels "
+                  "upcoming bookings (admins)", "staff", body=DeactivateForm, returns=ss.DEACTIVATION,
+                  errors=ADMIN_ERRORS),
     role="admin",
 )  # fmt: skip
 user_reactivate = route(

@@ -19,12 +19,12 @@ from reservations.accounts.tokens import token_create, token_revoke, tokens_for_
 from reservations.bookings import member
 from reservations.bookings.selectors import booking_view, my_bookings, reservation_for_user
 from reservations.catalogue.selectors import busy_intervals, catalogue, item_get
-from reservations.domain import lifecycle
+from reservations.domain import lifecycle, limits
 from reservations.domain.errors import POLICY_RULES, DomainError
 from reservations.store import cursor as cursors
 
 from . import serialize as s
-from .forms import MAX_ID, MAX_WINDOW_DAYS, OffsetDateTimeField, PageForm, StrictBooleanField, window_problem
+from .forms import MAX_WINDOW_DAYS, OffsetDateTimeField, PageForm, StrictBooleanField, TextField, window_problem
 from .http import Call, Endpoint, Reply, route
 
 DEFAULT_LIMIT = 20
@@ -36,13 +36,13 @@ CHANGE_ERRORS = ("not_found", "precondition_failed", "not_active", "already_ende
 
 
 class TokenCreateForm(forms.Form):
-    email = forms.EmailField(max_length=254)
-    password = forms.CharField(max_length=4096, strip=False)
-    name = forms.CharField(required=False, max_length=100, help_text="To tell your tokens apart.")
+    email = forms.EmailField(max_length=limits.EMAIL)
+    password = TextField(max_length=limits.PASSWORD, strip=False, secret=True)
+    name = TextField(required=False, max_length=limits.TOKEN_NAME, help_text="To tell your tokens apart.")
 
 
 class ItemListForm(PageForm):
-    category = forms.CharField(required=False, max_length=100)
+    category = TextField(required=False, max_length=limits.FILTER)
     available_from = OffsetDateTimeField(required=False, help_text="With available_to: the window to check.")
     available_to = OffsetDateTimeField(required=False)
     free_only = StrictBooleanField(required=False, help_text="Only items free for the window (needs one).")
@@ -81,7 +81,7 @@ class ReservationListForm(PageForm):
 
 
 class ReservationCreateForm(forms.Form):
-    item_id = forms.CharField(max_length=MAX_ID)
+    item_id = forms.CharField(max_length=limits.ID)  # the service checks it (store.ids.is_id) before any read
     start = OffsetDateTimeField()
     end = OffsetDateTimeField()
 
@@ -102,12 +102,15 @@ class ProlongForm(forms.Form):
 
 def create_token(call: Call) -> Reply:
     user = sign_in(call.request, email=call.data["email"], password=call.data["password"])
-    issued = token_create(user_id=str(user.pk), name=call.data.get("name") or "")
+    # Under the generation of the read that checked the password: a deactivation or a password
+    # change running meanwhile leaves this token dead (accounts/tokens.py).
+    issued = token_create(user_id=str(user.pk), generation=user.generation, name=call.data.get("name") or "")
     return Reply(201, s.NEW_TOKEN.dump(issued))
 
 
 def list_tokens(call: Call) -> Reply:
-    return Reply(200, s.TOKEN_LIST.dump(tokens_for_user(call.user_id)))
+    assert call.caller is not None
+    return Reply(200, s.TOKEN_LIST.dump(tokens_for_user(call.caller.user)))
 
 
 def delete_token(call: Call, token_id: str) -> Reply:
@@ -165,7 +168,9 @@ def _reservation_reply(reservation: Any, status: int = 200, **headers: str) -> R
 
 def create_reservation(call: Call) -> Reply:
     d = call.data
-    reservation = member.reservation_create(user_id=call.user_id, item_id=d["item_id"], start=d["start"], end=d["end"])
+    reservation = member.reservation_create(
+        user_id=call.user_id, item_id=d["item_id"], start=d["start"], end=d["end"], request_key=call.request_key
+    )
     location = reverse("api:reservation", kwargs={"reservation_id": reservation.reservation_id})
     return _reservation_reply(reservation, 201, Location=location)
 
@@ -196,7 +201,8 @@ def prolong_options(call: Call, reservation_id: str) -> Reply:
     return Reply(200, s.PROLONG_OPTIONS.dump(view.allowed))
 
 
-IF_MATCH = re.compile(r'^\s*(?:W/)?"(\d+)"\s*$')
+# If-Match compares strongly (RFC 9110 13.1.1): a weak tag (W/"3") never matches, so it is refused.
+IF_MATCH = re.compile(r'^\s*"(\d+)"\s*$')
 
 
 def _expected_version(call: Call) -> int | None:
@@ -215,13 +221,17 @@ def prolong(call: Call, reservation_id: str) -> Reply:
         reservation_id=reservation_id,
         new_end=call.data["end"],
         expected_version=_expected_version(call),
+        request_key=call.request_key,
     )
     return _reservation_reply(reservation)
 
 
 def cancel(call: Call, reservation_id: str) -> Reply:
     reservation = member.reservation_cancel(
-        user_id=call.user_id, reservation_id=reservation_id, expected_version=_expected_version(call)
+        user_id=call.user_id,
+        reservation_id=reservation_id,
+        expected_version=_expected_version(call),
+        request_key=call.request_key,
     )
     return _reservation_reply(reservation)
 

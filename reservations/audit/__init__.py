@@ -6,7 +6,8 @@ a change that then failed. So services add `entry(...)` to the TransactWriteItem
 the change, conditioned on its key not existing. Nothing in the app updates or deletes an entry.
 
 Entities are "item#<id>", "reservation#<id>", "user#<id>" and "import#<id>"; the range key
-starts with the time (microseconds) so one Query returns an entity's trail in order.
+starts with the time (microseconds) so one Query returns an entity's trail in order (`trail`:
+newest first, a page at a time, however long the trail).
 """
 
 from __future__ import annotations
@@ -20,9 +21,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reservations import clock
+from reservations.domain.errors import DomainError
+from reservations.store import cursor as cursors
 from reservations.store.models import AuditRecord
 
 SYSTEM = "system"  # the actor of changes made by commands and the demo loader
+PAGE = 50  # entries per page of a trail, newest first
 # After the time in an entry's key: entries this process writes within one microsecond keep their
 # order (itertools.count's next() is atomic under the GIL); then a random part, so two processes
 # never write the same key.
@@ -81,9 +85,35 @@ class Entry:
         return [(k, self.before.get(k), self.after.get(k)) for k in keys]
 
 
-def trail(entity: str, *, limit: int = 200) -> list[Entry]:
-    """An entity's entries, oldest first: one Query."""
-    return list(_entries(AuditRecord.query(entity, scan_index_forward=True, limit=limit, consistent_read=True)))
+@dataclass(frozen=True)
+class TrailPage:
+    entries: list[Entry]
+    next_cursor: str | None  # older entries follow: pass it back as `cursor`
+
+
+def trail(entity: str, *, viewer_id: str, cursor: str = "", limit: int = PAGE) -> TrailPage:
+    """An entity's entries, newest first, a page at a time: one strongly consistent Query.
+
+    The page continues with a cursor (store.cursor: signed, bound to the viewer and the entity)
+    holding the last entry's key; one entry more than the page is read, so there is a cursor only
+    when older entries exist. A cursor that is not valid here is DomainError("invalid_cursor").
+    """
+    view = f"audit.{entity}"
+    after = cursors.decode(cursor, owner=viewer_id, view=view)
+    if after is not None and not isinstance(after, str):
+        raise DomainError("invalid_cursor")
+    records = list(
+        AuditRecord.query(
+            entity,
+            scan_index_forward=False,
+            limit=limit + 1,
+            consistent_read=True,
+            last_evaluated_key={"entity": {"S": entity}, "at": {"S": after}} if after else None,
+        )
+    )
+    page = records[:limit]
+    position = page[-1].at if len(records) > limit else None
+    return TrailPage(list(_entries(page)), cursors.encode(position, owner=viewer_id, view=view))
 
 
 def _entries(records: Iterable[AuditRecord]) -> Iterable[Entry]:

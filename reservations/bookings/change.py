@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -28,7 +29,17 @@ from .records import audit_entry, read_with_item, snapshot
 Decide = Callable[[ReservationRecord, ItemRecord, lifecycle.Allowed, list[rules.Interval]], list[rules.Interval]]
 
 
-def change(
+class Outcome(NamedTuple):
+    reservation: ReservationRecord
+    applied: bool  # False: this request had made its change already (a retry); nothing was written
+
+
+def change(**kwargs: Any) -> ReservationRecord:
+    """change_outcome(), when the caller does not need to know whether a retry found it done."""
+    return change_outcome(**kwargs).reservation
+
+
+def change_outcome(
     *,
     reservation_id: str,
     actor: lifecycle.Actor,
@@ -39,15 +50,21 @@ def change(
     own_only: bool = False,
     expected_version: int | None = None,
     require_active: bool = True,
-) -> ReservationRecord:
+    request_key: str | None = None,
+) -> Outcome:
     """own_only: a member's action on their own booking; anyone else's is "not found".
     expected_version: the version the caller saw (If-Match); another is "precondition_failed".
+    request_key: the request's identity (api.http.Call.request_key); when the booking's latest
+    change was made by this same request, it is answered as it is: the retry of a change whose
+    answer was lost neither changes it again nor gets a misleading refusal.
     """
     for attempt in range(schedule_tx.ATTEMPTS):
         both = read_with_item(reservation_id)
         reservation, item = both.reservation, both.item
         if own_only and reservation.user_id != actor.user_id:
             raise DomainError("not_found")
+        if request_key is not None and reservation.last_request == request_key:
+            return Outcome(reservation, applied=False)  # this request already made its change
         read_version = int(reservation.version)
         if expected_version is not None and read_version != expected_version:
             raise DomainError("precondition_failed")
@@ -56,6 +73,7 @@ def change(
         new_schedule = decide(reservation, item, allowed, schedule_of(item))
         reservation.version = read_version + 1
         reservation.updated_at = to_store(now)
+        reservation.last_request = request_key
         entry = audit_entry(
             reservation,
             actor_id=actor.user_id,
@@ -73,7 +91,7 @@ def change(
                 reservation_version=read_version,
                 require_active=require_active,
             )
-            return reservation
+            return Outcome(reservation, applied=True)
         except TransactWriteError as error:
             schedule_tx.retry_or_raise(error, attempt)
     raise AssertionError("unreachable")

@@ -17,7 +17,7 @@ from reservations.domain.errors import DomainError
 from reservations.store.models import ItemRecord, ReservationRecord, month_of
 from reservations.store.timefmt import to_store
 
-from .change import change
+from .change import change, change_outcome
 from .records import interval, replaced, without
 
 
@@ -29,9 +29,16 @@ def _required(reason: str) -> str:
 
 
 def reservation_check_out(
-    *, actor: lifecycle.Actor, reservation_id: str, note: str = "", now: datetime | None = None
+    *,
+    actor: lifecycle.Actor,
+    reservation_id: str,
+    note: str = "",
+    now: datetime | None = None,
+    request_key: str | None = None,
 ) -> ReservationRecord:
-    """Hand the item over: booked → checked_out (lifecycle: before the end; early only if free)."""
+    """Hand the item over: booked → checked_out (lifecycle: before the end; early only if free; not
+    while another booking of the item is still out). Its schedule entry is marked out in the same
+    transaction: it holds the item until it is checked in, however late (rules.holds_until)."""
     now = now or clock.now()
 
     def decide(
@@ -40,7 +47,7 @@ def reservation_check_out(
         allowed.check_out.check()
         reservation.status = "checked_out"
         reservation.checked_out_at = to_store(now)
-        return schedule
+        return replaced(schedule, reservation)
 
     return change(
         reservation_id=reservation_id,
@@ -50,14 +57,21 @@ def reservation_check_out(
         action="reservation.checked_out",
         reason=note,
         require_active=False,  # a retired item's bookings can still be handed out
+        request_key=request_key,
     )
 
 
 def reservation_check_in(
-    *, actor: lifecycle.Actor, reservation_id: str, note: str = "", now: datetime | None = None
+    *,
+    actor: lifecycle.Actor,
+    reservation_id: str,
+    note: str = "",
+    now: datetime | None = None,
+    request_key: str | None = None,
 ) -> ReservationRecord:
-    """Take the item back: checked_out → returned. Early: the rest of the time is freed. Late
-    (overdue): the booking keeps its end, and returned_at says how late it came back."""
+    """Take the item back: checked_out → returned, and its schedule entry is no longer out. Early:
+    the rest of the time is freed. Late (overdue): the booking keeps its end, and returned_at says
+    how late it came back; the entry then leaves the schedule as any ended booking does (prune)."""
     now = now or clock.now()
 
     def decide(
@@ -71,8 +85,7 @@ def reservation_check_in(
             return without(schedule, reservation)
         if now < current.end:
             reservation.end = to_store(now)
-            return replaced(schedule, reservation)
-        return schedule
+        return replaced(schedule, reservation)
 
     return change(
         reservation_id=reservation_id,
@@ -82,11 +95,17 @@ def reservation_check_in(
         action="reservation.checked_in",
         reason=note,
         require_active=False,
+        request_key=request_key,
     )
 
 
 def reservation_staff_cancel(
-    *, actor: lifecycle.Actor, reservation_id: str, reason: str, now: datetime | None = None
+    *,
+    actor: lifecycle.Actor,
+    reservation_id: str,
+    reason: str,
+    now: datetime | None = None,
+    request_key: str | None = None,
 ) -> ReservationRecord:
     """Cancel any booking not yet handed out, with a reason the member sees on their booking."""
     now = now or clock.now()
@@ -101,7 +120,7 @@ def reservation_staff_cancel(
         reservation.cancel_reason = reason
         return without(schedule, reservation)
 
-    changed = change(
+    changed, applied = change_outcome(
         reservation_id=reservation_id,
         actor=actor,
         now=now,
@@ -109,8 +128,10 @@ def reservation_staff_cancel(
         action="reservation.cancelled",
         reason=reason,
         require_active=False,
+        request_key=request_key,
     )
-    notifications.send("cancelled", changed)
+    if applied:
+        notifications.send("cancelled", changed)
     return changed
 
 
@@ -122,6 +143,7 @@ def reservation_override(
     end: datetime,
     reason: str,
     now: datetime | None = None,
+    request_key: str | None = None,
 ) -> ReservationRecord:
     """Move or prolong an active booking beyond the item's policy. A reason is required; the
     overlap check and the version condition stay (rules.check_override)."""
@@ -147,6 +169,7 @@ def reservation_override(
         decide=decide,
         action="reservation.overridden",
         reason=reason,
+        request_key=request_key,
     )
 
 

@@ -17,7 +17,7 @@ from reservations.store.ids import is_id, reservation_id_for
 from reservations.store.models import ItemRecord, ReservationRecord, month_of
 from reservations.store.timefmt import to_store
 
-from .change import change
+from .change import change_outcome
 from .records import audit_entry, interval, item_facts, replaced, without
 
 
@@ -30,6 +30,7 @@ def reservation_create(
     now: datetime | None = None,
     actor: lifecycle.Actor | None = None,
     override_reason: str = "",
+    request_key: str | None = None,
 ) -> ReservationRecord:
     """Book [start, end) of an item for a member, or raise DomainError having written nothing.
 
@@ -37,6 +38,9 @@ def reservation_create(
     actor: who books, when not the member themselves: staff booking on a member's behalf.
     override_reason: staff only. Non-empty skips the item's policy but never the overlap check or
     the version condition. Booking for someone else or overriding needs an actor with the staff role.
+    request_key: the request's identity (api.http.Call.request_key): the reservation's id is derived
+    from it, so a retry of a booking whose answer was lost finds the booking it made (and answers it)
+    instead of being refused as a conflict with itself.
     """
     if not user_id:
         raise DomainError("member_unknown")
@@ -48,6 +52,11 @@ def reservation_create(
         raise DomainError("forbidden", role="staff")
     now = now or clock.now()
     tz = clock.site_tz()
+    reservation_id = reservation_id_for(item_id, request_key=request_key, user_id=user_id)
+    if request_key is not None:
+        made = _made_by_this_request(reservation_id, user_id)
+        if made is not None:
+            return made
     for attempt in range(schedule_tx.ATTEMPTS):
         try:
             item = ItemRecord.get(item_id, consistent_read=True)
@@ -56,7 +65,7 @@ def reservation_create(
         facts = item_facts(item)
         lifecycle.check_book(item=facts, start=start, end=end, now=now, tz=tz, override=bool(override_reason))
         reservation = ReservationRecord(
-            reservation_id=reservation_id_for(item.item_id),
+            reservation_id=reservation_id,
             item_id=item.item_id,
             item_name=item.name,
             user_id=user_id,
@@ -97,6 +106,14 @@ def reservation_create(
     raise AssertionError("unreachable")
 
 
+def _made_by_this_request(reservation_id: str, user_id: str) -> ReservationRecord | None:
+    try:
+        made = ReservationRecord.get(reservation_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return made if made.user_id == user_id else None
+
+
 def reservation_prolong(
     *,
     user_id: str,
@@ -104,6 +121,7 @@ def reservation_prolong(
     new_end: datetime,
     now: datetime | None = None,
     expected_version: int | None = None,
+    request_key: str | None = None,
 ) -> ReservationRecord:
     """Move the end of an active booking later, within the policy and before the next booking."""
     now = now or clock.now()
@@ -130,7 +148,7 @@ def reservation_prolong(
         reservation.prolong_count = int(reservation.prolong_count) + 1
         return replaced(schedule, reservation)
 
-    changed = change(
+    changed, applied = change_outcome(
         reservation_id=reservation_id,
         actor=lifecycle.Actor(user_id=user_id),
         own_only=True,
@@ -138,13 +156,20 @@ def reservation_prolong(
         expected_version=expected_version,
         decide=decide,
         action="reservation.prolonged",
+        request_key=request_key,
     )
-    notifications.send("prolonged", changed)
+    if applied:
+        notifications.send("prolonged", changed)
     return changed
 
 
 def reservation_cancel(
-    *, user_id: str, reservation_id: str, now: datetime | None = None, expected_version: int | None = None
+    *,
+    user_id: str,
+    reservation_id: str,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+    request_key: str | None = None,
 ) -> ReservationRecord:
     """Before the start: cancel. After the start: end it now (an early return) and free the rest.
     A booking staff handed out (checked out) is ended by checking the item in at the desk."""
@@ -163,7 +188,7 @@ def reservation_cancel(
         reservation.returned_at = to_store(now)
         return replaced(schedule, reservation)
 
-    changed = change(
+    changed, applied = change_outcome(
         reservation_id=reservation_id,
         actor=lifecycle.Actor(user_id=user_id),
         own_only=True,
@@ -172,6 +197,8 @@ def reservation_cancel(
         decide=decide,
         action=lambda r: "reservation.cancelled" if r.status == "cancelled" else "reservation.returned",
         require_active=False,
+        request_key=request_key,
     )
-    notifications.send(changed.status, changed)  # "cancelled" or "returned"
+    if applied:
+        notifications.send(changed.status, changed)  # "cancelled" or "returned"
     return changed

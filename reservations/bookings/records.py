@@ -36,11 +36,13 @@ def item_facts(item: ItemRecord) -> lifecycle.Item:
 
 
 def interval(reservation: ReservationRecord) -> rules.Interval:
+    """The booking's schedule entry; `out` while it is checked out (it holds the item until checked in)."""
     return rules.Interval(
         start=from_store(reservation.start),
         end=from_store(reservation.end),
         reservation_id=reservation.reservation_id,
         user_id=reservation.user_id,
+        out=reservation.status == "checked_out",
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from pynamodb.transactions import TransactWrite
 
 from reservations import audit, clock
+from reservations.domain import limits
 from reservations.domain.errors import DomainError
 from reservations.domain.policy import Policy
 from reservations.store.connection import shared_connection as connection
@@ -20,7 +21,7 @@ from reservations.store.convert import POLICY_FIELDS
 from reservations.store.ids import new_id
 from reservations.store.models import ItemRecord
 
-from .services import MAX_TEXT, item_snapshot, new_item_record
+from .services import item_snapshot, new_item_record
 
 DEFAULT_POLICY = Policy()
 
@@ -32,6 +33,13 @@ DEFAULT_POLICY = Policy()
 MAX_IMPORT_ITEMS = (100 - 1) // 2
 IMPORT_COLUMNS = ("name", "category", "location", "description", *POLICY_FIELDS)
 REQUIRED_COLUMNS = ("name", "category")
+# The same bounds as the item forms (domain/limits.py); multi-line: only the description.
+TEXT_LIMITS = {
+    "name": limits.NAME,
+    "category": limits.CATEGORY,
+    "location": limits.LOCATION,
+    "description": limits.DESCRIPTION,
+}
 
 
 @dataclass
@@ -46,6 +54,7 @@ class ImportRow:
 class ImportPreview:
     rows: list[ImportRow]
     errors: list[str]  # problems with the file as a whole
+    unreadable_from: int = 0  # the line where Python's csv gave up, if it did
 
     @property
     def invalid_rows(self) -> list[ImportRow]:
@@ -57,8 +66,22 @@ class ImportPreview:
 
 
 def import_preview(text: str) -> ImportPreview:
-    """Parse and check every row; writes nothing. The preview page shows the result."""
+    """Parse and check every row; writes nothing. The preview page shows the result.
+
+    A file Python's csv cannot read (a value over its field limit, a bare CR inside an unquoted
+    value) is a problem with the file, never an error page.
+    """
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _preview(reader)
+    except csv.Error:
+        line = max(reader.line_num, 1)
+        return ImportPreview(
+            rows=[], errors=[DomainError("import_unreadable", line=line).message], unreadable_from=line
+        )
+
+
+def _preview(reader: csv.DictReader[str]) -> ImportPreview:
     header = [h.strip() for h in (reader.fieldnames or [])]
     file_errors = []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -82,9 +105,13 @@ def import_preview(text: str) -> ImportPreview:
         for column in REQUIRED_COLUMNS:
             if not values.get(column):
                 row.errors.append(f"{column} is required.")
-        for column in ("name", "category", "location"):
-            if len(values.get(column, "")) > MAX_TEXT:
-                row.errors.append(f"{column} is longer than {MAX_TEXT} characters.")
+        for column, limit in TEXT_LIMITS.items():
+            value = values.get(column, "")
+            problem = limits.text_problem(value, multiline=column == "description")
+            if len(value) > limit:
+                row.errors.append(f"{column} is longer than {limit} characters.")
+            elif problem:
+                row.errors.append(f"{column}: {problem}")
         numbers: dict[str, Any] = {}
         for name in POLICY_FIELDS:
             text_value = values.get(name, "")
@@ -125,6 +152,8 @@ class ImportResult:
 def import_items(*, actor_id: str, text: str, filename: str = "") -> ImportResult:
     """All or nothing: every row valid, then every item in one TransactWriteItems, or nothing."""
     preview = import_preview(text)
+    if preview.unreadable_from:
+        raise DomainError("import_unreadable", line=preview.unreadable_from)
     if not preview.rows:
         raise DomainError("import_empty")
     if preview.errors or preview.invalid_rows:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from pynamodb.exceptions import DoesNotExist
 
+from reservations import clock
 from reservations.domain import rules
 from reservations.domain.errors import DomainError
 from reservations.domain.policy import Policy
@@ -41,12 +42,19 @@ def default_window(now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
 
 
 def catalogue(
-    *, start: datetime | None, end: datetime | None, category: str = "", free_only: bool = False
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    category: str = "",
+    free_only: bool = False,
+    now: datetime | None = None,
 ) -> Catalogue:
-    """Active items, with availability for [start, end) when a window is given.
+    """Active items, with availability for [start, end) when a window is given (seen at `now`: an
+    item handed out and overdue is busy, with no next free start, until it is checked in).
 
     One Query of the catalogue index per MB of catalogue, whatever the number of items.
     """
+    now = now or clock.now()
     records = list(ItemRecord.catalogue.query(CATALOGUE_PK))
     categories = sorted({r.category for r in records}, key=str.casefold)
     rows = []
@@ -58,8 +66,8 @@ def catalogue(
             continue
         schedule = schedule_of(item)
         buffer = int(item.buffer_minutes)
-        free = rules.is_free(schedule, start, end, buffer_minutes=buffer)
-        next_free = None if free else rules.next_free_start(schedule, start, end, buffer_minutes=buffer)
+        free = rules.is_free(schedule, start, end, buffer_minutes=buffer, now=now)
+        next_free = None if free else rules.next_free_start(schedule, start, end, buffer_minutes=buffer, now=now)
         if free_only and not free:
             continue
         rows.append(CatalogueRow(item=item, free=free, next_free_start=next_free))
@@ -96,14 +104,15 @@ def item_detail(*, item_id: str, user_id: str, now: datetime, tz: tzinfo, days: 
     )
 
 
-def busy_intervals(*, item_id: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-    """An item's busy time within [start, end), without whose it is (one GetItem)."""
+def busy_intervals(
+    *, item_id: str, start: datetime, end: datetime, now: datetime | None = None
+) -> list[tuple[datetime, datetime]]:
+    """An item's busy time within [start, end), without whose it is (one GetItem). A booking handed
+    out and overdue is busy to the end of the window: until it is checked in (rules.holds_until)."""
     item = item_get(item_id)
-    return [
-        (b.start, b.end)
-        for b in sorted(schedule_of(item), key=lambda b: b.start)
-        if rules.overlaps(b.start, b.end, start, end)
-    ]
+    now = now or clock.now()
+    held = [(b.start, rules.holds_until(b, now) or end) for b in sorted(schedule_of(item), key=lambda b: b.start)]
+    return [(s, e) for s, e in held if rules.overlaps(s, e, start, end)]
 
 
 # ---------------------------------------------------------------- staff
@@ -113,7 +122,9 @@ def items_for_staff(*, retired: bool = False, category: str = "") -> list[ItemRe
     """Active (or retired) items by category and name, optionally of one category (the sort key
     starts with it): one Query of the catalogue index."""
     key = ItemRecord.sort_key.startswith(f"{category.casefold()}#") if category else None
-    return list(ItemRecord.catalogue.query(RETIRED_PK if retired else CATALOGUE_PK, key))
+    items = ItemRecord.catalogue.query(RETIRED_PK if retired else CATALOGUE_PK, key)
+    # A category may itself contain "#": "Cameras" must not list "Cameras#Pro" (same key prefix).
+    return [i for i in items if not category or i.category.casefold() == category.casefold()]
 
 
 def item_for_staff(item_id: str) -> ItemRecord:

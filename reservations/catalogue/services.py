@@ -27,6 +27,7 @@ from reservations.store.convert import POLICY_FIELDS, policy_of
 from reservations.store.errors import is_condition_failure
 from reservations.store.ids import new_id
 from reservations.store.models import CATALOGUE_PK, RETIRED_PK, ItemRecord
+from reservations.store.outcome import committed, token_for
 from reservations.store.timefmt import to_store
 
 from .selectors import item_for_staff
@@ -115,10 +116,12 @@ def item_retire(*, actor_id: str, item_id: str, reason: str = "") -> ItemRecord:
 
 def _commit(item: ItemRecord, actions: list[Any], condition: Any, entry: Any, conflict: str = "edit_conflict") -> None:
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with TransactWrite(connection=connection(), client_request_token=token_for(entry)) as tx:
             tx.update(item, actions=actions, condition=condition)
             tx.save(entry, condition=audit.save_condition())
     except TransactWriteError as error:
+        if committed(entry):  # the answer was lost, not the change (store.outcome)
+            return
         if is_condition_failure(error):
             raise DomainError(conflict) from None
         raise
@@ -197,10 +200,12 @@ def item_create(
         entity=audit.entity("item", item.item_id), actor_id=actor_id, action="item.created", after=item_snapshot(item)
     )
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with TransactWrite(connection=connection(), client_request_token=token_for(entry)) as tx:
             tx.save(item, condition=ItemRecord.item_id.does_not_exist())
             tx.save(entry, condition=audit.save_condition())
     except TransactWriteError as error:
+        if committed(entry):  # created, though the answer was lost (store.outcome): not "exists"
+            return item
         if is_condition_failure(error):
             raise DomainError("exists") from None
         raise

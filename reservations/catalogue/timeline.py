@@ -62,20 +62,26 @@ def days(schedule: list[rules.Interval], *, user_id: str, now: datetime, tz: tzi
         day_end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
         if day_start < now < day_end:
             # Today: the hours already gone are neither free nor bookable.
-            segments = [Segment(day_start, now, busy=False, past=True), *_segments(schedule, now, day_end, user_id)]
+            segments = [
+                Segment(day_start, now, busy=False, past=True),
+                *_segments(schedule, now, day_end, user_id, now),
+            ]
         else:
-            segments = _segments(schedule, day_start, day_end, user_id)
+            segments = _segments(schedule, day_start, day_end, user_id, now)
         out.append(Day(day=day, segments=segments))
     return out
 
 
-def _segments(schedule: list[rules.Interval], day_start: datetime, day_end: datetime, user_id: str) -> list[Segment]:
+def _segments(
+    schedule: list[rules.Interval], day_start: datetime, day_end: datetime, user_id: str, now: datetime
+) -> list[Segment]:
     segments = []
     cursor = day_start
     for b in schedule:
-        if not rules.overlaps(b.start, b.end, day_start, day_end):
+        until = rules.holds_until(b, now) or day_end  # handed out and overdue: busy until checked in
+        if not rules.overlaps(b.start, until, day_start, day_end):
             continue
-        s, e = max(b.start, day_start), min(b.end, day_end)
+        s, e = max(b.start, day_start), min(until, day_end)
         if s > cursor:
             segments.append(Segment(cursor, s, busy=False))
         segments.append(Segment(s, e, busy=True, mine=b.user_id == user_id, until_midnight=e == day_end))

@@ -69,6 +69,10 @@ ERRORS: dict[str, Spec] = {
         "Nothing was imported: an import can hold at most {limit} items at once (this file has {count}). Split the file."
     ),
     "import_empty": _invalid("The file has no items."),
+    "import_unreadable": _invalid(
+        "Nothing was imported: the file could not be read as CSV from line {line} on (a value too long, "
+        "or a line break inside a value without quotes around it)."
+    ),
     # The state of the booking, the item or the schedule does not allow it now
     "conflict": _conflict(
         "The item is already booked for part of that time (including the {buffer} kept free between bookings)."
@@ -91,6 +95,9 @@ ERRORS: dict[str, Spec] = {
         "Only a booking that has not been handed out can be cancelled or checked out (status: {status})."
     ),
     "still_booked": _conflict("Someone else has this item booked until {until}: it can be handed over after that."),
+    "still_out": _conflict(
+        "This item is still out with another booking ({reference}, due back {until}): check that one in first."
+    ),
     "not_checked_out": _conflict("Only a booking that has been handed out can be checked in (status: {status})."),
     "not_a_no_show": _conflict("This booking is not a no-show (it was picked up, ended or released already)."),
     "exists": _conflict("An item with this id already exists."),

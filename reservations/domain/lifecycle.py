@@ -5,20 +5,14 @@ code (a DomainError code, with its message), and how far a prolongation could go
 templates show what it allows; the prolong-options endpoint returns it; the services check the
 same verdict again on the strongly consistent read they write against. Nothing else decides.
 
-The states a booking is in (`state`), from its stored status and the time:
+States (`state`), from the stored status and the time: booked → upcoming, active or ended;
+checked_out → checked_out, or overdue after its end; returned; cancelled (shown "Released, not
+picked up" for a no-show). MEMBER_LABELS and STAFF_LABELS say what people see.
 
-| stored status | time                  | state       | member sees                                |
-|---------------|-----------------------|-------------|--------------------------------------------|
-| booked        | before / during / after | upcoming / active / ended | Upcoming / Active / Ended  |
-| checked_out   | before / after the end | checked_out / overdue | Checked out / Overdue — please return |
-| returned      |                       | returned    | Returned                                   |
-| cancelled     |                       | cancelled   | Cancelled (Released, not picked up: no-show) |
-
-The member's rights on a booking that staff handed out (checked out): the item is with the
-member, so only the desk ends the booking — by checking the item in. The member may prolong it
-(within the policy, while it has not ended) but cannot cancel it or "end it now": a booking
-marked returned while the item is still out would free the item on the schedule and drop it
-from the overdue list.
+A booking staff handed out (checked out) is ended only by the desk checking the item in: until
+then it holds the item however late (rules.holds_until) and no other booking of it is handed out
+(`still_out`). The member may prolong it (within the policy, before its end) but not cancel it or
+"end it now": marked returned while still out, it would free the item and leave the overdue list.
 """
 
 from __future__ import annotations
@@ -254,32 +248,35 @@ def _end_now(booking: Booking, now: datetime) -> Verdict:
 
 
 def _check_out(booking: Booking, item: Item, *, now: datetime, tz: tzinfo) -> Verdict:
-    """Hand the item over, any time before the booking's end; before its start only if no other
+    """Hand the item over, any time before the booking's end, once no other booking has it out
+    (still_out: that one is checked in first, however late); before its start only if no other
     booking holds the item in between (it is not ours to hand out yet)."""
     if booking.status != "booked":
         return Verdict("not_booked", {"status": _status_text(booking)})
     if booking.end <= now:
         return Verdict("already_ended")
+    out = rules.out_elsewhere(item.schedule, booking.reservation_id)
+    if out is not None:
+        return Verdict("still_out", {"reference": out.reservation_id, "until": _when(out.end, tz)})
     if now < booking.start:
         others = [b for b in item.schedule if b.reservation_id != booking.reservation_id]
-        blocking = rules.clashes(others, now, booking.start, buffer_minutes=0)
+        blocking = rules.clashes(others, now, booking.start, buffer_minutes=0, now=now)
         if blocking:
-            until = max(b.end for b in blocking).astimezone(tz)
-            return Verdict("still_booked", {"until": until.strftime("%a %d %b %H:%M")})
+            return Verdict("still_booked", {"until": _when(max(b.end for b in blocking), tz)})
     return OK
+
+
+def _when(moment: datetime, tz: tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%a %d %b %H:%M")
 
 
 def _check_in(booking: Booking) -> Verdict:
-    if booking.status != "checked_out":
-        return Verdict("not_checked_out", {"status": _status_text(booking)})
-    return OK
+    return OK if booking.status == "checked_out" else Verdict("not_checked_out", {"status": _status_text(booking)})
 
 
 def _staff_cancel(booking: Booking) -> Verdict:
     """Any booking not yet handed out (an ended one too: staff may record why it was never used)."""
-    if booking.status != "booked":
-        return Verdict("not_booked", {"status": _status_text(booking)})
-    return OK
+    return OK if booking.status == "booked" else Verdict("not_booked", {"status": _status_text(booking)})
 
 
 def _override(booking: Booking, item: Item) -> Verdict:
@@ -295,4 +292,7 @@ def _release(booking: Booking, item: Item, *, now: datetime, actor: Actor) -> Ve
         return Verdict("forbidden", {"role": "system"})
     if not rules.is_no_show(policy=item.policy, start=booking.start, status=booking.status, now=now):
         return Verdict("not_a_no_show")
+    out = rules.out_elsewhere(item.schedule, booking.reservation_id)
+    if out is not None:  # not picked up because the item was not back: not the member's no-show
+        return Verdict("still_out", {"reference": out.reservation_id, "until": out.end.isoformat()})
     return OK

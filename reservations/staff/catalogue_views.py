@@ -74,7 +74,9 @@ def _item_page(
             "item": item,
             "form": form or ItemForm(initial=ItemForm.initial_for(item)),
             "retire_form": retire_form or OptionalReasonForm(),
-            "trail": audit_trail(audit.entity("item", item_id)),
+            "trail": audit_trail(
+                audit.entity("item", item_id), viewer_id=str(request.user.pk), cursor=request.GET.get("trail", "")
+            ),
         },
         status=status,
     )
@@ -126,19 +128,22 @@ def item_import(request: HttpRequest) -> HttpResponse:
     """Upload → preview (every row, with its errors; nothing written) → confirm → one transaction."""
     if request.method == "POST" and "csv_text" in request.POST:
         confirm = ImportConfirmForm(request.POST)
-        if confirm.is_valid():
-            try:
-                result = csv_import.import_items(
-                    actor_id=actor_of(request),
-                    text=confirm.cleaned_data["csv_text"],
-                    filename=confirm.cleaned_data["filename"],
-                )
-            except DomainError as error:
-                messages.error(request, error.message)
-                return redirect("staff:item_import")
-            count = len(result.items)
-            messages.success(request, f"Imported {count} item{'s' if count != 1 else ''}.")
-            return redirect("staff:items")
+        if not confirm.is_valid():  # larger than an upload may be: refused before it is parsed
+            problems = " ".join(str(m) for field in confirm.errors.values() for m in field)
+            messages.error(request, f"Nothing was imported: {problems}")
+            return redirect("staff:item_import")
+        try:
+            result = csv_import.import_items(
+                actor_id=actor_of(request),
+                text=confirm.cleaned_data["csv_text"],
+                filename=confirm.cleaned_data["filename"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("staff:item_import")
+        count = len(result.items)
+        messages.success(request, f"Imported {count} item{'s' if count != 1 else ''}.")
+        return redirect("staff:items")
     upload = ImportUploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": upload, "max_items": csv_import.MAX_IMPORT_ITEMS}
     if request.method == "POST" and upload.is_valid():

@@ -140,7 +140,11 @@ def _booking_page(request: HttpRequest, reservation_id: str, status: int = 200, 
         "override_form": OverrideForm(
             initial={"start": from_store(r.start).astimezone(tz), "end": from_store(r.end).astimezone(tz)}
         ),
-        "trail": audit_trail(audit.entity("reservation", reservation_id)),
+        "trail": audit_trail(
+            audit.entity("reservation", reservation_id),
+            viewer_id=str(request.user.pk),
+            cursor=request.GET.get("trail", ""),
+        ),
         **forms_,
     }
     return render(request, "staff/booking_detail.html", context, status=status)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -10,11 +10,11 @@ from django import forms
 from reservations import clock
 from reservations.accounts.models import ROLES
 from reservations.bookings.desk_selectors import FILTER_STATES
+from reservations.domain import limits
 from reservations.domain.policy import LIMITS, Policy
 from reservations.store.convert import POLICY_FIELDS, policy_of
-from reservations.web.forms import WindowMixin, dt_field
+from reservations.web.forms import TextField, WindowMixin, date_field, dt_field
 
-MAX_TEXT = 200
 POLICY_LABELS = {
     "slot_minutes": ("Slot length (minutes)", "Bookings start and end on this grid, from local midnight."),
     "min_duration_minutes": ("Shortest booking (minutes)", ""),
@@ -29,11 +29,15 @@ POLICY_LABELS = {
 
 
 class ItemForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=MAX_TEXT)
-    category = forms.CharField(label="Category", max_length=MAX_TEXT)
-    location = forms.CharField(label="Location", max_length=MAX_TEXT, required=False)
-    description = forms.CharField(
-        label="Description", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    name = TextField(label="Name", max_length=limits.NAME)
+    category = TextField(label="Category", max_length=limits.CATEGORY)
+    location = TextField(label="Location", max_length=limits.LOCATION, required=False)
+    description = TextField(
+        label="Description",
+        max_length=limits.DESCRIPTION,
+        multiline=True,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -80,15 +84,17 @@ class ItemForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextField(
+        label="Reason", max_length=limits.REASON, multiline=True, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class OptionalReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason (optional)", max_length=500, required=False)
+    reason = TextField(label="Reason (optional)", max_length=limits.REASON, multiline=True, required=False)
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="Note (optional)", max_length=500, required=False)
+    note = TextField(label="Note (optional)", max_length=limits.NOTE, multiline=True, required=False)
 
 
 class ImportUploadForm(forms.Form):
@@ -98,8 +104,8 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
-        if upload.size > 512 * 1024:
-            raise forms.ValidationError("The file is larger than 512 KB.")
+        if upload.size > limits.IMPORT_BYTES:
+            raise forms.ValidationError(f"The file is larger than {limits.IMPORT_BYTES // 1024} KB.")
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -107,24 +113,27 @@ class ImportUploadForm(forms.Form):
 
 
 class ImportConfirmForm(forms.Form):
-    csv_text = forms.CharField(widget=forms.HiddenInput, strip=False)
-    filename = forms.CharField(widget=forms.HiddenInput, required=False)
+    """The previewed file, posted back: no larger than an upload may be (the import checks every row again)."""
 
-
-def _date_field(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+    csv_text = forms.CharField(
+        widget=forms.HiddenInput,
+        strip=False,
+        max_length=limits.IMPORT_BYTES,
+        error_messages={"max_length": f"The file is larger than {limits.IMPORT_BYTES // 1024} KB."},
+    )
+    filename = TextField(widget=forms.HiddenInput, required=False, max_length=limits.FILENAME)
 
 
 class DeskFilterForm(forms.Form):
     item = forms.ChoiceField(label="Item", required=False)
-    member = forms.EmailField(label="Member email", required=False)
+    member = forms.EmailField(label="Member email", required=False, max_length=limits.EMAIL)
     state = forms.ChoiceField(
         label="Status",
         required=False,
         choices=[("", "Any")] + [(s, s.replace("_", " ").capitalize()) for s in FILTER_STATES],
     )
-    date_from = _date_field("From", required=False)
-    date_to = _date_field("Until", required=False)
+    date_from = date_field("From", required=False)
+    date_to = date_field("Until", required=False)
 
     def __init__(self, *args: Any, items: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -135,22 +144,22 @@ class DeskFilterForm(forms.Form):
         today = clock.now().astimezone(clock.site_tz()).date()
         data["date_from"] = data.get("date_from") or today - timedelta(days=7)
         data["date_to"] = data.get("date_to") or data["date_from"] + timedelta(days=37)
-        if data["date_to"] < data["date_from"]:
-            self.add_error("date_to", "Until must not be before From.")
-        elif (data["date_to"] - data["date_from"]).days > 366:
-            self.add_error("date_to", "Choose at most a year.")
+        problem = limits.range_problem(data["date_from"], data["date_to"])
+        if problem:
+            self.add_error("date_to", problem)
         return data
 
 
 class OnBehalfForm(WindowMixin):
-    member = forms.EmailField(label="Member email")
+    member = forms.EmailField(label="Member email", max_length=limits.EMAIL)
     item = forms.ChoiceField(label="Item")
     start = dt_field("Start")
     end = dt_field("End")
-    override_reason = forms.CharField(
+    override_reason = TextField(
         label="Override reason",
         required=False,
-        max_length=500,
+        max_length=limits.REASON,
+        multiline=True,
         help_text="Only to book beyond the item's rules (grid, length, notice). Never allows an overlap.",
     )
 
@@ -162,13 +171,13 @@ class OnBehalfForm(WindowMixin):
 class OverrideForm(WindowMixin):
     start = dt_field("New start")
     end = dt_field("New end")
-    reason = forms.CharField(label="Reason for the override", max_length=500)
+    reason = TextField(label="Reason for the override", max_length=limits.REASON, multiline=True)
 
 
 class GridForm(forms.Form):
     item = forms.ChoiceField(label="Item", required=False)
     category = forms.ChoiceField(label="Category", required=False)
-    day = _date_field("Day", required=False)
+    day = date_field("Day", required=False)
     span = forms.ChoiceField(label="Show", choices=[("day", "Day"), ("week", "Week")], required=False)
 
     def __init__(self, *args: Any, items: list[Any], **kwargs: Any) -> None:
@@ -179,20 +188,21 @@ class GridForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    date_from = _date_field("From")
-    date_to = _date_field("Until")
+    date_from = date_field("From")
+    date_to = date_field("Until")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
-        if isinstance(start, date) and isinstance(end, date) and end < start:
-            self.add_error("date_to", "Until must not be before From.")
+        problem = limits.range_problem(start, end) if start and end else ""
+        if problem:
+            self.add_error("date_to", problem)
         return data
 
 
 class UserCreateForm(forms.Form):
-    email = forms.EmailField(label="Email", max_length=254)
-    name = forms.CharField(label="Name", max_length=MAX_TEXT, required=False)
+    email = forms.EmailField(label="Email", max_length=limits.EMAIL)
+    name = TextField(label="Name", max_length=limits.NAME, required=False)
     role = forms.ChoiceField(label="Role", choices=[(r, r.capitalize()) for r in ROLES])
 
 

@@ -37,7 +37,8 @@ def grid(request: HttpRequest) -> HttpResponse:
             chosen = [i for i in chosen if i.category == d["category"]]
         day = d["day"] or clock.now().astimezone(tz).date()
         result = desk_selectors.grid(items=chosen, day=day, span=d["span"] or "day", tz=tz)
-    return render(request, "staff/grid.html", {"form": form, "grid": result})
+    # A day outside the years the site knows (domain/limits.py) is a field error, as on the desk.
+    return render(request, "staff/grid.html", {"form": form, "grid": result}, status=400 if form.errors else 200)
 
 
 class _Echo:

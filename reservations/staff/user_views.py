@@ -1,25 +1,43 @@
-"""Admin pages: users, roles, deactivation, set-password links."""
+"""Admin pages: users (a page at a time, searchable by email), roles, deactivation (optionally
+cancelling the member's upcoming bookings), set-password links."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reservations import audit
 from reservations.accounts import admin
+from reservations.accounts.directory import PAGE_SIZE, users_page
 from reservations.accounts.passwords import set_password_token
 from reservations.accounts.users import user_by_id, user_create
 from reservations.audit.actors import audit_trail
+from reservations.domain import limits
 from reservations.domain.errors import DomainError
 from reservations.pages import refuse
+from reservations.web.forms import TextField
 
 from .forms import OptionalReasonForm, RoleForm, UserCreateForm
 from .permissions import admin_required
+
+
+class DeactivateForm(OptionalReasonForm):
+    cancel_future_bookings = forms.BooleanField(
+        label="Also cancel their upcoming bookings",
+        required=False,
+        help_text="Each is cancelled at the desk and the member is emailed. Left unticked, they stay booked.",
+    )
+
+
+class UserSearchForm(forms.Form):
+    q = TextField(label="Email starts with", required=False, max_length=limits.EMAIL)
 
 
 def _actor(request: HttpRequest) -> str:
@@ -42,8 +60,22 @@ def users(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Created {user.email}. Send them the set-password link below.")
             return _user_page(request, str(user.pk), link_for=user)
+    return _users_list(request, form, status=status if form.errors else 200)
+
+
+def _users_list(request: HttpRequest, form: UserCreateForm, *, status: int) -> HttpResponse:
+    search = UserSearchForm(request.GET)
+    q = search.cleaned_data["q"] if search.is_valid() else ""
+    try:
+        page = users_page(viewer_id=_actor(request), q=q, limit=PAGE_SIZE, cursor=request.GET.get("cursor", ""))
+    except DomainError as error:  # a cursor of another list, or tampered with
+        messages.error(request, f"{error.message} Here is the first page.")
+        return redirect(f"{request.path}?{urlencode({'q': q})}" if q else request.path)
     return render(
-        request, "staff/users.html", {"form": form, "users": admin.users_all()}, status=status if form.errors else 200
+        request,
+        "staff/users.html",
+        {"form": form, "search": search, "q": q, "users": page.users, "next_cursor": page.next_cursor},
+        status=400 if search.errors else status,
     )
 
 
@@ -70,9 +102,11 @@ def _user_page(
         {
             "u": user,
             "role_form": role_form or RoleForm(initial={"role": user.role}),
-            "reason_form": reason_form or OptionalReasonForm(),
+            "reason_form": reason_form or (DeactivateForm() if user.is_active else OptionalReasonForm()),
             "set_password_link": link,
-            "trail": audit_trail(audit.entity("user", user_id)),
+            "trail": audit_trail(
+                audit.entity("user", user_id), viewer_id=str(request.user.pk), cursor=request.GET.get("trail", "")
+            ),
         },
         status=status,
     )
@@ -96,7 +130,11 @@ def user_action(request: HttpRequest, user_id: str, action: str) -> HttpResponse
     if action not in ("role", "deactivate", "reactivate"):
         raise Http404("No such action")
     form: RoleForm | OptionalReasonForm = (
-        RoleForm(request.POST) if action == "role" else OptionalReasonForm(request.POST)
+        RoleForm(request.POST)
+        if action == "role"
+        else DeactivateForm(request.POST)
+        if action == "deactivate"
+        else OptionalReasonForm(request.POST)
     )
     key = "role_form" if action == "role" else "reason_form"
     if not form.is_valid():  # a reason too long is refused, never cut short
@@ -107,11 +145,24 @@ def user_action(request: HttpRequest, user_id: str, action: str) -> HttpResponse
             user = admin.user_set_role(actor_id=actor, user_id=user_id, role=d["role"])
             messages.success(request, f"{user.email} is now {user.role}.")
         elif action == "deactivate":
-            user = admin.user_deactivate(actor_id=actor, user_id=user_id, reason=d["reason"])
-            messages.success(request, f"Deactivated {user.email}: signed out everywhere, cannot sign in.")
+            done = admin.user_deactivate(
+                actor_id=actor, user_id=user_id, reason=d["reason"], cancel_future_bookings=d["cancel_future_bookings"]
+            )
+            messages.success(request, _deactivated_text(done))
         else:
             user = admin.user_reactivate(actor_id=actor, user_id=user_id, reason=d["reason"])
             messages.success(request, f"Reactivated {user.email}.")
     except DomainError as error:
         return _user_page(request, user_id, status=refuse(form, error), **{key: form})
     return redirect("staff:user", user_id=user_id)
+
+
+def _deactivated_text(done: admin.Deactivation) -> str:
+    text = f"Deactivated {done.user.email}: signed out everywhere, API tokens revoked, cannot sign in."
+    if done.cancelled:
+        n = len(done.cancelled)
+        text += f" Cancelled {n} upcoming booking{'' if n == 1 else 's'}; the member is emailed."
+    if done.kept:
+        n = len(done.kept)
+        text += f" {n} upcoming booking{'' if n == 1 else 's'} could not be cancelled (handed out?): see the desk."
+    return text

@@ -41,6 +41,7 @@ def schedule_of(item: ItemRecord) -> list[Interval]:
             end=from_store(e.end),
             reservation_id=e.reservation_id,
             user_id=e.user_id,
+            out=bool(e.out),
         )
         for e in (item.schedule or [])
     ]
@@ -48,6 +49,12 @@ def schedule_of(item: ItemRecord) -> list[Interval]:
 
 def entries_of(schedule: list[Interval]) -> list[ScheduleEntry]:
     return [
-        ScheduleEntry(reservation_id=b.reservation_id, user_id=b.user_id, start=to_store(b.start), end=to_store(b.end))
+        ScheduleEntry(
+            reservation_id=b.reservation_id,
+            user_id=b.user_id,
+            start=to_store(b.start),
+            end=to_store(b.end),
+            out=True if b.out else None,  # absent when false: old entries and new ones read alike
+        )
         for b in schedule
     ]

@@ -24,6 +24,7 @@ from .connection import shared_connection
 from .convert import entries_of
 from .errors import cancellation_reasons, is_busy_cancellation, response_code
 from .models import AuditRecord, ItemRecord, ReservationRecord, UserRecord
+from .outcome import committed, token_for
 
 ATTEMPTS = 2  # the first try and one re-check after losing a race
 
@@ -38,7 +39,8 @@ def write(
     require_active: bool = True,
     member_id: str | None = None,
 ) -> None:
-    """Commit the change, or raise having written nothing.
+    """Commit the change, or raise having written nothing (a failure after which the change turns
+    out to have committed returns normally: store.outcome).
 
     reservation_version: None for a new reservation (it must not exist yet), else the version read.
     require_active: changes that only shrink a schedule (cancel, check in, check out) go through on
@@ -49,7 +51,7 @@ def write(
     if require_active:
         condition = condition & (ItemRecord.active == True)  # noqa: E712
     try:
-        with TransactWrite(connection=shared_connection()) as tx:
+        with TransactWrite(connection=shared_connection(), client_request_token=token_for(audit_entry)) as tx:
             if member_id is not None:  # first: its cancellation reason is reason 0
                 tx.condition_check(UserRecord, member_id, condition=UserRecord.is_active == True)  # noqa: E712
             if reservation_version is None:
@@ -63,6 +65,8 @@ def write(
             )
             tx.save(audit_entry, condition=AuditRecord.entity.does_not_exist())
     except TransactWriteError as error:
+        if committed(audit_entry):  # the answer was lost, not the change
+            return
         reasons = cancellation_reasons(error)
         if member_id is not None and reasons and reasons[0] == "ConditionalCheckFailed":
             raise DomainError("member_unknown") from None

@@ -1,26 +1,57 @@
-"""Forms parse local times in the site's time zone; Django refuses times that do not exist (DST)."""
+"""Forms parse local times in the site's time zone; Django refuses times that do not exist (DST).
+
+The fields every page form builds on (member, staff and account pages) carry the bounds of
+domain/limits.py: text of a bounded length with no control characters or broken unicode, dates
+and times within MIN_YEAR..MAX_YEAR.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
 
+from reservations.domain import limits
+
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-MAX_TEXT = 100
 
 
-# Far-off years are never a booking and would overflow date arithmetic (9999-12-31 + 2 hours).
-MIN_YEAR, MAX_YEAR = 2000, 2199
+def _check_year(value: Any) -> None:
+    problem = limits.year_problem(value) if isinstance(value, date) else ""
+    if problem:
+        raise forms.ValidationError(problem, code="out_of_range")
 
 
 class BoundedDateTimeField(forms.DateTimeField):
+    """Far-off years are never a booking and would overflow date arithmetic (9999-12-31 + 2 hours)."""
+
     def clean(self, value: Any) -> datetime | None:
         result = super().clean(value)
-        if isinstance(result, datetime) and not MIN_YEAR <= result.year <= MAX_YEAR:
-            raise forms.ValidationError(f"Enter a date between {MIN_YEAR} and {MAX_YEAR}.", code="out_of_range")
-        return result
+        _check_year(result)
+        return result  # type: ignore[no-any-return]
+
+
+class BoundedDateField(forms.DateField):
+    def clean(self, value: Any) -> date | None:
+        result = super().clean(value)
+        _check_year(result)
+        return result  # type: ignore[no-any-return]
+
+
+class TextField(forms.CharField):
+    """Text that is stored or shown: a length from domain/limits.py, no control characters (but tab
+    and newline when multiline) and no broken unicode."""
+
+    def __init__(self, *, max_length: int, multiline: bool = False, **kwargs: Any) -> None:
+        self.multiline = multiline
+        super().__init__(max_length=max_length, **kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        problem = limits.text_problem(value, multiline=self.multiline) if isinstance(value, str) else ""
+        if problem:
+            raise forms.ValidationError(problem, code="bad_characters")
 
 
 def dt_field(label: str, required: bool = True) -> forms.DateTimeField:
@@ -31,6 +62,10 @@ def dt_field(label: str, required: bool = True) -> forms.DateTimeField:
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 60}, format="%Y-%m-%dT%H:%M"),
         error_messages={"invalid": "Enter a date and time, like 2026-12-01 10:00."},
     )
+
+
+def date_field(label: str, required: bool = True) -> forms.DateField:
+    return BoundedDateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class WindowMixin(forms.Form):
@@ -45,7 +80,7 @@ class WindowMixin(forms.Form):
 class CatalogueFilterForm(WindowMixin):
     start = dt_field("From", required=False)
     end = dt_field("Until", required=False)
-    category = forms.CharField(label="Category", required=False, max_length=MAX_TEXT)
+    category = TextField(label="Category", required=False, max_length=limits.FILTER)
     free_only = forms.BooleanField(label="Free only", required=False)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+from reservations.accounts import session_key
 from reservations.accounts.session_store import SessionStore
 
 OVERLONG_KEY = (string.ascii_letters + string.digits) * 20  # 1,240 characters: Django's own check
@@ -21,6 +22,8 @@ def assert_key_shape(key: str | None, seed: dict[str, str]) -> None:
     assert key
     user_id = seed.get("_auth_user_id")
     if user_id:
-        assert key.startswith(f"{user_id}.")
+        prefix, _, rest = key.partition(".")
+        assert session_key.decode(prefix) == user_id and rest  # the user id, made opaque
+        assert user_id not in key
     else:
         assert "." not in key

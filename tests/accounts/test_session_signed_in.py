@@ -7,17 +7,42 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from reservations.accounts import session_key
 from reservations.store.models import SessionRecord
 from tests.factories import PASSWORD
 
 from .helpers import SIGNED_IN_PAGE, is_signed_in, row, session_rows, sign_in
 
 
-def test_a_signed_in_session_key_starts_with_the_user_id(client, aws, member):
+def test_a_signed_in_session_key_starts_with_the_user_id_made_opaque(client, aws, member):
     sign_in(client, email="member@example.com", password=PASSWORD)
     (record,) = session_rows()
-    assert record.session_key.startswith(f"{member.pk}.")
-    assert client.cookies[settings.SESSION_COOKIE_NAME].value == record.session_key
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert cookie == record.session_key
+    assert member.pk not in cookie  # the cookie does not show who it is for...
+    prefix, _, rest = cookie.partition(".")
+    assert len(prefix) == 16 and len(rest) == 40
+    assert session_key.decode(prefix) == member.pk  # ...but the server reads the user id from it
+
+
+def test_the_prefix_is_keyed_by_the_secret_key(aws, member, settings):
+    """Another SECRET_KEY, another prefix: the permutation is not a fixed public encoding."""
+    first = session_key.encode(member.pk)
+    settings.SECRET_KEY = "another-long-random-secret-key-for-this-test-only-0123456789"
+    second = session_key.encode(member.pk)
+    assert first != second
+    assert session_key.decode(second) == member.pk
+
+
+def test_a_key_made_before_the_prefix_was_opaque_is_anonymous(aws, member, member_client):
+    """An old "<user_id>.<random>" key whose row is still stored signs nobody in (not even its user)."""
+    key = member_client.cookies[settings.SESSION_COOKIE_NAME].value
+    record = row(key)
+    old = f"{member.pk}.{key.partition('.')[2]}"
+    SessionRecord(session_key=old, data=record.data, user_id=record.user_id, expires_at=record.expires_at).save()
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = old
+    assert not is_signed_in(client)
 
 
 def test_session_and_user_are_read_in_one_request(aws, member_client, dynamo_calls):
@@ -51,15 +76,26 @@ def test_a_role_change_applies_at_the_next_request(aws, member, member_client):
 
 
 def test_a_key_naming_another_user_does_not_sign_in_as_them(aws, member, other_member, member_client):
-    """A row whose user_id does not match the key's prefix: the prefetched user is not trusted."""
+    """A row whose user_id does not match the key's prefix is no session: neither user is signed in."""
     key = member_client.cookies[settings.SESSION_COOKIE_NAME].value
     record = row(key)
-    forged = f"{other_member.pk}.{key.split('.', 1)[1]}"
+    forged = f"{session_key.encode(other_member.pk)}.{key.split('.', 1)[1]}"
     SessionRecord(session_key=forged, data=record.data, user_id=record.user_id, expires_at=record.expires_at).save()
     client = Client()
     client.cookies[settings.SESSION_COOKIE_NAME] = forged
     r = client.get(SIGNED_IN_PAGE)
-    assert r.wsgi_request.user.pk == member.pk  # the session says member; other_member's row is ignored
+    assert r.status_code == 302
+    assert not r.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.parametrize("prefix", ["zz", "0123456789abcdeg", "0123456789ABCDEF", "0" * 15, "0" * 17])
+def test_a_prefix_that_is_not_ours_is_anonymous_without_a_read(aws, member_client, dynamo_calls, prefix):
+    key = member_client.cookies[settings.SESSION_COOKIE_NAME].value
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = f"{prefix}.{key.partition('.')[2]}"
+    dynamo_calls.clear()
+    assert not is_signed_in(client)
+    assert dynamo_calls == []
 
 
 def test_sign_in_records_the_user_on_the_row(client, aws, member):

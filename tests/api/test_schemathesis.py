@@ -84,9 +84,10 @@ def world(aws) -> World:
         override_reason="schema world",
     )
     desk.reservation_check_out(actor=as_staff(staff), reservation_id=late.reservation_id, now=now - timedelta(hours=3))
-    # Handed out, due back tomorrow: can be checked in.
+    # Handed out, due back tomorrow: can be checked in. Another room: the overdue one holds its room.
+    lent = make_item(name="Lent room", category="Rooms", requires_checkout=True)
     out_start, out_end = future_slot(days=1, hour=14)
-    out = member_bookings.reservation_create(user_id=member, item_id=room.item_id, start=out_start, end=out_end)
+    out = member_bookings.reservation_create(user_id=member, item_id=lent.item_id, start=out_start, end=out_end)
     desk.reservation_check_out(actor=as_staff(staff), reservation_id=out.reservation_id)
 
     tokens = {role: token_create(user_id=user.pk, name=role).token for role, user in people.items()}

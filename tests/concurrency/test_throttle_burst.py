@@ -1,135 +1,142 @@
-"""Sign-in throttle under a burst: every parallel failure is counted, against a real server process.
+"""Throttle reservations under a burst, against a real server process: of N parallel attempts at
+most the limit is granted, and the stored count says exactly that.
 
-A failure is one conditional UpdateItem (ADD failures, expires_at if_not_exists), and an expired
-window is restarted by a second conditional update that only one writer can win
-(reservations/accounts/throttle.py). The read-then-write version it replaced lost failures when
-they came together (20 parallel wrong passwords were stored as 4, 4 and 17). Here 20 and 60
-threads released by one barrier record a failure for the same account and address, and the
-stored counters must say exactly 20 and 60. The server is the project's local DynamoDB (see
-test_stress.py): moto in another process, one request at a time, so the requests of the
-threads interleave as they would against DynamoDB.
+A reservation is one conditional UpdateItem per counter: ADD 1 only while the live window's count
+is under the limit, or start a window where none is stored (`if_not_exists` on its end); an
+expired window still stored is restarted by a second conditional update that only one writer can
+win (reservations/accounts/throttle.py). The read-check-then-count version before it let every
+attempt of a burst through (30 parallel wrong passwords were all checked against a limit of 5),
+and the read-then-write counting before that lost failures (20 were stored as 4, 4 and 17).
 """
 
 from __future__ import annotations
 
-import os
-import threading
 import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from localdev.dynamodb.process import local_dynamodb
 from reservations import clock
 from reservations.accounts import throttle
-from reservations.store import connection as store_connection
 from reservations.store.models import ThrottleRecord
-from reservations.store.tables import create_tables
+from tests.concurrency.live import live_store, server_endpoint, together
 
+__all__ = ["live_store", "server_endpoint"]  # fixtures
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("stress")]
-ROOT = Path(__file__).resolve().parents[2]
 WINDOW = 900
-
-
-@pytest.fixture(scope="module")
-def server_endpoint():
-    with local_dynamodb({**os.environ, "PYTHONPATH": str(ROOT)}) as endpoint:
-        yield endpoint
+ACCOUNT_LIMIT, ADDRESS_LIMIT = 5, 20
 
 
 @pytest.fixture
-def live_store(server_endpoint, settings):
-    """Point the process-wide connection at the server process (no moto mock is active here)."""
+def limits(live_store, settings):
     settings.SIGNIN_THROTTLE_WINDOW_SECONDS = WINDOW
-    # A request queued behind 100 others must not time out and be retried: a retried ADD that
-    # had been applied would count twice, and this test is about counting, not timeouts.
-    settings.DYNAMODB_READ_TIMEOUT_SECONDS = 60
-    store_connection.use(store_connection.make_connection(host=server_endpoint, max_pool_connections=64))
-    create_tables()
-    yield
-    store_connection.reset()  # the next test builds a fresh default connection
+    settings.SIGNIN_MAX_FAILURES_PER_ACCOUNT = ACCOUNT_LIMIT
+    settings.SIGNIN_MAX_FAILURES_PER_ADDRESS = ADDRESS_LIMIT
 
 
 @pytest.fixture
-def who():
-    """An account and an address no other test touches (the server lives for the whole module)."""
-    tag = uuid.uuid4().hex[:12]
-    return {"email": f"burst-{tag}@example.com", "address": f"2001:db8::{tag[:4]}:{tag[4:8]}"}
+def tag():
+    """Keys no other test touches (the server lives for the whole module)."""
+    return uuid.uuid4().hex[:12]
 
 
-def burst(count: int, *, email: str, address: str) -> None:
-    """`count` threads record one failure each, all released at the same instant."""
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
-    done = [False] * count
-
-    def worker(i: int) -> None:
-        barrier.wait()
-        try:
-            throttle.record_failure(email=email, address=address)
-        except BaseException as error:  # reported below, with the thread's outcome
-            errors.append(error)
-        done[i] = True
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
-    assert all(done), "a worker did not finish"
+def email(tag: str, n: int = 0) -> str:
+    return f"burst-{tag}-{n}@example.com"
 
 
-def stored(who: dict[str, str]) -> dict[str, ThrottleRecord]:
-    keys = {"account": throttle.account_key(who["email"]), "address": throttle.address_key(who["address"])}
-    return {name: ThrottleRecord.get(key, consistent_read=True) for name, key in keys.items()}
+def address(tag: str, n: int = 0) -> str:
+    return f"2001:db8:{tag[:4]}:{tag[4:8]}::{n:x}"
 
 
-def failures(who: dict[str, str]) -> dict[str, int]:
-    return {name: int(record.failures) for name, record in stored(who).items()}
+def burst(pairs: list[tuple[str, str]]) -> list[throttle.Attempt]:
+    return together([lambda e=e, a=a: throttle.reserve(email=e, address=a) for e, a in pairs])
 
 
-def assert_one_fresh_window(who: dict[str, str], started: datetime) -> None:
-    """Both windows started by the burst itself: they end one window after it began (whole seconds)."""
-    for name, record in stored(who).items():
-        assert started + timedelta(seconds=WINDOW) <= record.expires_at, name
-        assert record.expires_at <= clock.now() + timedelta(seconds=WINDOW), name
+def stored(key: str) -> ThrottleRecord:
+    return ThrottleRecord.get(key, consistent_read=True)
 
 
-def write_window(who: dict[str, str], *, count: int, expires_at: datetime) -> None:
-    for key in (throttle.account_key(who["email"]), throttle.address_key(who["address"])):
-        ThrottleRecord(key=key, failures=count, expires_at=expires_at).save()
+def granted(attempts: list[throttle.Attempt]) -> int:
+    return sum(not a.blocked for a in attempts)
 
 
-@pytest.mark.parametrize("count", [20, 60])
-def test_every_parallel_failure_is_counted(live_store, who, count):
+def assert_fresh_window(key: str, started: datetime) -> None:
+    """A window the burst itself started: it ends one window after the burst began (whole seconds)."""
+    ends = stored(key).expires_at
+    assert started + timedelta(seconds=WINDOW) <= ends <= clock.now() + timedelta(seconds=WINDOW)
+
+
+def write_window(key: str, *, count: int, expires_at: datetime) -> None:
+    ThrottleRecord(key=key, failures=count, expires_at=expires_at).save()
+
+
+@pytest.mark.parametrize("count", [30, 60])
+def test_a_burst_on_one_account_is_granted_exactly_its_limit(limits, tag, count):
     started = clock.now().replace(microsecond=0)
 
-    burst(count, **who)
+    attempts = burst([(email(tag), address(tag, n)) for n in range(count)])  # one account, many addresses
 
-    assert failures(who) == {"account": count, "address": count}
-    assert_one_fresh_window(who, started)
+    assert granted(attempts) == ACCOUNT_LIMIT
+    assert all(a.retry_after_seconds > 0 for a in attempts if a.blocked)
+    assert stored(throttle.account_key(email(tag))).failures == ACCOUNT_LIMIT
+    assert_fresh_window(throttle.account_key(email(tag)), started)
+    # The refused ones never took an address's place: only the granted ones hold one.
+    assert sum(count_of(throttle.address_key(address(tag, n))) for n in range(count)) == ACCOUNT_LIMIT
 
 
-def test_a_burst_on_a_live_window_adds_to_it_and_leaves_its_end(live_store, who):
+@pytest.mark.parametrize("count", [30, 60])
+def test_a_burst_from_one_address_is_granted_exactly_its_limit(limits, tag, count):
+    attempts = burst([(email(tag, n), address(tag)) for n in range(count)])  # many accounts, one address
+
+    assert granted(attempts) == ADDRESS_LIMIT
+    assert stored(throttle.address_key(address(tag))).failures == ADDRESS_LIMIT
+    # Refused by the address, each gave its account's place back.
+    accounts = [throttle.account_key(email(tag, n)) for n in range(count)]
+    assert sum(count_of(k) for k in accounts) == ADDRESS_LIMIT
+
+
+def test_a_burst_on_a_live_window_fills_what_is_left_and_leaves_its_end(limits, tag):
+    key = throttle.account_key(email(tag))
     ends = clock.now().replace(microsecond=0) + timedelta(seconds=100)  # not a fresh window's end
-    write_window(who, count=3, expires_at=ends)
+    write_window(key, count=3, expires_at=ends)
 
-    burst(60, **who)
+    attempts = burst([(email(tag), address(tag, n)) for n in range(30)])
 
-    assert failures(who) == {"account": 63, "address": 63}
-    assert {name: r.expires_at for name, r in stored(who).items()} == {"account": ends, "address": ends}
+    assert granted(attempts) == ACCOUNT_LIMIT - 3
+    assert (stored(key).failures, stored(key).expires_at) == (ACCOUNT_LIMIT, ends)
+    assert {a.retry_after_seconds for a in attempts if a.blocked} == {100}
 
 
-@pytest.mark.parametrize("count", [20, 60])
-def test_a_burst_on_an_expired_window_starts_exactly_one_new_window(live_store, who, count):
-    """The old window is still stored (DynamoDB's TTL deletes late): one writer restarts it,
-    the others add to the window it started; none restarts it again and loses the count."""
-    write_window(who, count=7, expires_at=clock.now().replace(microsecond=0) - timedelta(minutes=5))
+@pytest.mark.parametrize("count", [30, 60])
+def test_a_burst_on_an_expired_window_starts_exactly_one_new_window(limits, tag, count):
+    """The old window is still stored (DynamoDB's TTL deletes late): one writer restarts it, the
+    others reserve in the window it started; none restarts it again and lets more through."""
+    key = throttle.account_key(email(tag))
+    write_window(key, count=ACCOUNT_LIMIT, expires_at=clock.now().replace(microsecond=0) - timedelta(minutes=5))
     started = clock.now().replace(microsecond=0)
 
-    burst(count, **who)
+    attempts = burst([(email(tag), address(tag, n)) for n in range(count)])
 
-    assert failures(who) == {"account": count, "address": count}  # the 7 old ones gone, no new one lost
-    assert_one_fresh_window(who, started)
+    assert granted(attempts) == ACCOUNT_LIMIT
+    assert stored(key).failures == ACCOUNT_LIMIT  # the old ones gone, no more than the limit anew
+    assert_fresh_window(key, started)
+
+
+def test_give_backs_in_a_burst_return_every_place(limits, tag):
+    """Attempts that each give their places back at once (as right passwords give the address's
+    back): the counters end where they started, and no give-back takes the count below 0."""
+    pairs = [(email(tag, n), address(tag)) for n in range(ADDRESS_LIMIT)]
+
+    attempts = burst(pairs)
+    together([lambda a=a: throttle.give_back(a.held) or True for a in attempts])
+
+    assert granted(attempts) == ADDRESS_LIMIT
+    assert stored(throttle.address_key(address(tag))).failures == 0
+    assert {stored(throttle.account_key(e)).failures for e, _ in pairs} == {0}
+
+
+def count_of(key: str) -> int:
+    try:
+        return int(stored(key).failures)
+    except ThrottleRecord.DoesNotExist:
+        return 0

@@ -49,5 +49,7 @@ def test_a_policy_at_every_limit_can_still_be_checked_without_overflow():
     item = lifecycle.Item(active=True, policy=policy, schedule=(other,))
     allowed = lifecycle.allowed(booking, item, now=NOW, tz=AMS, actor=lifecycle.Actor(user_id="u"))
     assert allowed.prolong.allowed or allowed.prolong.refusal
-    assert rules.next_free_start([other], start, start + timedelta(days=1), buffer_minutes=policy.buffer_minutes)
+    assert rules.next_free_start(
+        [other], start, start + timedelta(days=1), buffer_minutes=policy.buffer_minutes, now=NOW
+    )
     assert not rules.is_no_show(policy=policy, start=start, status="booked", now=NOW)

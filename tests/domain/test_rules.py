@@ -199,8 +199,8 @@ def test_next_free_start_skips_chained_bookings():
         Interval(start=local(2, 12, 30), end=local(2, 13), reservation_id="c"),
     ]
     # A one-hour window at 10:00: the 30-minute gap at 12:00 is too short, 13:00 fits.
-    assert rules.next_free_start(schedule, local(2, 10), local(2, 11), buffer_minutes=0) == local(2, 13)
-    assert rules.next_free_start(schedule, local(2, 10), local(2, 10, 30), buffer_minutes=0) == local(2, 12)
+    assert rules.next_free_start(schedule, local(2, 10), local(2, 11), buffer_minutes=0, now=NOW) == local(2, 13)
+    assert rules.next_free_start(schedule, local(2, 10), local(2, 10, 30), buffer_minutes=0, now=NOW) == local(2, 12)
 
 
 # ---------------------------------------------------------------- properties
@@ -212,8 +212,8 @@ moments = st.integers(min_value=0, max_value=14 * 24 * 4).map(lambda q: NOW + ti
 def test_clash_is_symmetric_and_matches_overlap(a, b, c, d):
     s1, e1 = min(a, b), max(a, b) + timedelta(minutes=15)
     s2, e2 = min(c, d), max(c, d) + timedelta(minutes=15)
-    one = bool(rules.clashes([Interval(start=s2, end=e2)], s1, e1, buffer_minutes=0))
-    two = bool(rules.clashes([Interval(start=s1, end=e1)], s2, e2, buffer_minutes=0))
+    one = bool(rules.clashes([Interval(start=s2, end=e2)], s1, e1, buffer_minutes=0, now=NOW))
+    two = bool(rules.clashes([Interval(start=s1, end=e1)], s2, e2, buffer_minutes=0, now=NOW))
     assert one == two == (s1 < e2 and s2 < e1)
 
 
@@ -225,9 +225,9 @@ def test_clash_is_symmetric_and_matches_overlap(a, b, c, d):
 def test_next_free_start_is_free_and_not_before_start(start, length, taken):
     schedule = [Interval(start=s, end=s + timedelta(minutes=15 * n)) for s, n in taken]
     end = start + timedelta(minutes=15 * length)
-    found = rules.next_free_start(schedule, start, end, buffer_minutes=15)
-    assert found >= start
-    assert rules.is_free(schedule, found, found + (end - start), buffer_minutes=15)
+    found = rules.next_free_start(schedule, start, end, buffer_minutes=15, now=NOW)
+    assert found is not None and found >= start
+    assert rules.is_free(schedule, found, found + (end - start), buffer_minutes=15, now=NOW)
 
 
 @given(

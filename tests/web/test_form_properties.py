@@ -1,18 +1,21 @@
 """Bad input through the real pages (hypothesis): odd dates, non-existent and ambiguous local times
-(DST), time-zone suffixes, huge and empty values, unicode. Never a 500; a refused form writes nothing
-(the store is re-read after every example)."""
+(DST), time-zone suffixes, years 1 and 9999, huge and empty values, unicode (lone surrogates, posted as
+the bytes a broken client sends; control characters). Never a 500; a refused form writes nothing
+(the store is re-read after every example). The staff, admin and account forms: tests/robustness/."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reservations import clock
 from reservations.bookings import member as member_bookings
 from reservations.store.models import ItemRecord, ReservationRecord
 from tests.factories import future_slot
+from tests.robustness.helpers import get_form, post_form
+from tests.robustness.strategies import DATETIMES, TEXT
 
 FMT = "%Y-%m-%dT%H:%M"
 HYPOTHESIS = settings(
@@ -56,6 +59,8 @@ odd_values = st.one_of(
         ]
     ),
     plausible_times(),
+    DATETIMES,
+    TEXT,
 )
 
 
@@ -67,9 +72,11 @@ def store_state(item_id: str, user_id: str) -> tuple:
 
 @HYPOTHESIS
 @given(start=odd_values, end=odd_values, extra=st.dictionaries(st.text(max_size=10), st.text(max_size=50), max_size=3))
+@example(start="0001-01-01T00:30", end="0001-01-01T01:30", extra={})  # local, so before year 1 in UTC
+@example(start="2199-12-31T22:00", end="2199-12-31T23:00", extra={"note": "\ud800"})
 def test_booking_form_never_500_and_refusals_write_nothing(member_client, member, item, start, end, extra):
     before = store_state(item.item_id, str(member.pk))
-    r = member_client.post(f"/items/{item.item_id}/book/", {**extra, "start": start, "end": end})
+    r = post_form(member_client, f"/items/{item.item_id}/book/", {**extra, "start": start, "end": end})
     assert r.status_code < 500
     if r.status_code != 302:
         assert r.status_code in (400, 404, 409, 422)
@@ -78,6 +85,8 @@ def test_booking_form_never_500_and_refusals_write_nothing(member_client, member
 
 @HYPOTHESIS
 @given(new_end=odd_values)
+@example(new_end="0001-01-01T00:30")
+@example(new_end="9999-12-31T23:59")
 def test_prolong_form_never_500_and_refusals_write_nothing(member_client, member, item, new_end):
     start, end = future_slot(days=3, hours=1)
     booking = next(
@@ -85,7 +94,7 @@ def test_prolong_form_never_500_and_refusals_write_nothing(member_client, member
         None,
     ) or member_bookings.reservation_create(user_id=str(member.pk), item_id=item.item_id, start=start, end=end)
     before = store_state(item.item_id, str(member.pk))
-    r = member_client.post(f"/bookings/{booking.reservation_id}/prolong/", {"end": new_end})
+    r = post_form(member_client, f"/bookings/{booking.reservation_id}/prolong/", {"end": new_end})
     assert r.status_code < 500
     if r.status_code != 302:
         assert r.status_code in (400, 404, 409, 422)
@@ -95,14 +104,14 @@ def test_prolong_form_never_500_and_refusals_write_nothing(member_client, member
 @HYPOTHESIS
 @given(
     params=st.fixed_dictionaries(
-        {}, optional={"start": odd_values, "end": odd_values, "category": st.text(max_size=300), "free_only": st.text()}
+        {}, optional={"start": odd_values, "end": odd_values, "category": TEXT, "free_only": st.text()}
     ),
     cursor=st.one_of(st.just(""), st.text(max_size=200)),
 )
 def test_read_pages_never_500(member_client, item, params, cursor):
-    assert member_client.get("/", params).status_code < 500
-    assert member_client.get(f"/items/{item.item_id}/", params).status_code < 500
-    assert member_client.get("/bookings/", {"show": "past", "cursor": cursor}).status_code < 500
+    assert get_form(member_client, "/", params).status_code < 500
+    assert get_form(member_client, f"/items/{item.item_id}/", params).status_code < 500
+    assert get_form(member_client, "/bookings/", {"show": "past", "cursor": cursor}).status_code < 500
 
 
 def test_a_valid_booking_through_the_same_path_is_written(member_client, member, item):

@@ -22,7 +22,7 @@ Access patterns (every request path is a GetItem, Query, BatchGetItem or transac
 | my API tokens                                | api-tokens, GSI by_user         | user_id, created_at                        |
 | an idempotent API request                    | idempotency                     | key = "<user_id>:<Idempotency-Key>" (TTL 24 h) |
 | all bookings in a date range (desk, export)  | reservations, GSI by_month      | start_month = "YYYY-MM" (UTC), start       |
-| audit entries per entity, oldest first       | audit                           | entity = "item#<id>" / "reservation#<id>" / "user#<id>" / "import#<id>", at |
+| audit entries per entity, newest first, paged | audit                           | entity = "item#<id>" / "reservation#<id>" / "user#<id>" / "import#<id>", at |
 | jobs: reminders due (booked/checked_out)     | reservations, GSI by_status_end | status, now < end <= now + lead            |
 | jobs: overdue (checked_out, ended)           | reservations, GSI by_status_end | status = checked_out, end < now            |
 | jobs: no-show candidates (booked, started)   | reservations, GSI by_status_end, then items (BatchGetItem) | status = booked, end > now - 1 day |

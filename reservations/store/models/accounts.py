@@ -36,6 +36,9 @@ class UserRecord(BaseModel):
     # Absent on older records: None means on (the default). Set on the profile page.
     send_reminders = BooleanAttribute(null=True)
     directory_pk = UnicodeAttribute(null=True)
+    # Access generation (absent on older records: 0). Every session and API token carries the one
+    # it was issued under; deactivation and a password change add 1, so all of them die at once.
+    generation = NumberAttribute(null=True)
 
     directory = DirectoryIndex()
 
@@ -75,7 +78,7 @@ class ThrottleRecord(BaseModel):
         table_name = table_name("throttles")
 
     key = UnicodeAttribute(hash_key=True)
-    failures = NumberAttribute(default=0)
+    failures = NumberAttribute(default=0)  # attempts reserved in this window (accounts/throttle.py)
     expires_at = TTLAttribute()
 
 
@@ -101,6 +104,7 @@ class ApiTokenRecord(BaseModel):
     created_at = UnicodeAttribute()
     last_used_at = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()
+    generation = NumberAttribute(null=True)  # the user's generation when issued (absent on older tokens: 0)
 
     by_user = TokensByUserIndex()
 

@@ -71,6 +71,10 @@ class ReservationRecord(BaseModel):
     # booking gets a new reminder); overdue_notified_at: when the overdue notice was claimed.
     reminded_end = UnicodeAttribute(null=True)
     overdue_notified_at = UnicodeAttribute(null=True)
+    # The request (an API Idempotency-Key, hashed with its caller and body) that made the latest
+    # change: a retry of that same request answers the booking as it is instead of changing it
+    # again (bookings/change.py), even after the idempotency record expired or was lost.
+    last_request = UnicodeAttribute(null=True)
 
     by_user = ByUserIndex()
     by_item = ByItemIndex()

@@ -18,6 +18,9 @@ class ScheduleEntry(MapAttribute):  # type: ignore[type-arg]
     user_id = UnicodeAttribute(attr_name="u")
     start = UnicodeAttribute(attr_name="s")
     end = UnicodeAttribute(attr_name="e")
+    # Handed out at the desk and not yet checked in (rules.Interval.out): written only when true,
+    # so entries written before it existed, and every other entry, read as false.
+    out = BooleanAttribute(attr_name="o", null=True)
 
 
 class CatalogueIndex(GlobalSecondaryIndex["ItemRecord"]):
