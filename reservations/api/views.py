@@ -22,6 +22,7 @@ from reservations.catalogue.selectors import busy_intervals, catalogue, item_get
 from reservations.domain import lifecycle, limits
 from reservations.domain.errors import POLICY_RULES, DomainError
 from reservations.store import cursor as cursors
+from reservations.store.ids import is_id
 
 from . import serialize as s
 from .forms import MAX_WINDOW_DAYS, OffsetDateTimeField, PageForm, StrictBooleanField, TextField, window_problem
@@ -118,7 +119,7 @@ def delete_token(call: Call, token_id: str) -> Reply:
         if call.caller is None or call.caller.token is None:
             raise DomainError("malformed", message="This request was not made with a token.")
         token_id = call.caller.token.token_id
-    if not token_revoke(user_id=call.user_id, token_id=token_id):
+    if not is_id(token_id) or not token_revoke(user_id=call.user_id, token_id=token_id):
         raise DomainError("not_found", message="No such token.")
     return Reply(204)
 

@@ -186,9 +186,10 @@ class Grid:
     span: str  # "day" (hour columns) or "week" (day columns)
 
 
-def grid(*, items: list[ItemRecord], day: date, span: str, tz: tzinfo) -> Grid:
+def grid(*, items: list[ItemRecord], day: date, span: str, tz: tzinfo, now: datetime) -> Grid:
     """Who has what when: hour columns for a day, day columns for a week, from each item's
-    schedule (its active bookings, kept on the item) and one BatchGetItem of the users."""
+    schedule (its active bookings, kept on the item) and one BatchGetItem of the users. A booking
+    handed out and overdue fills every column from its start: the item is out until checked in."""
     first = datetime.combine(day, datetime.min.time(), tzinfo=tz)
     if span == "week":
         columns = [datetime.combine(day + timedelta(days=i), datetime.min.time(), tzinfo=tz) for i in range(8)]
@@ -211,7 +212,7 @@ def grid(*, items: list[ItemRecord], day: date, span: str, tz: tzinfo) -> Grid:
                     end=b.end,
                 )
                 for b in schedules[item.item_id]
-                if rules.overlaps(b.start, b.end, s, e)
+                if rules.overlaps(b.start, rules.holds_until(b, now) or e, s, e)
             ]
             cells.append(GridCell(start=s, end=e, bookings=found))
         rows.append(GridRow(item=item, cells=cells))

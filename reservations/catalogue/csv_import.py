@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from reservations import audit, clock
@@ -20,6 +21,7 @@ from reservations.store.connection import shared_connection as connection
 from reservations.store.convert import POLICY_FIELDS
 from reservations.store.ids import new_id
 from reservations.store.models import ItemRecord
+from reservations.store.outcome import committed, token_for
 
 from .services import item_snapshot, new_item_record
 
@@ -175,28 +177,30 @@ def import_items(*, actor_id: str, text: str, filename: str = "") -> ImportResul
         )
         for row in preview.rows
     ]
-    with TransactWrite(connection=connection()) as tx:
-        for item in items:
-            tx.save(item, condition=ItemRecord.item_id.does_not_exist())
-            tx.save(
-                audit.entry(
-                    entity=audit.entity("item", item.item_id),
-                    actor_id=actor_id,
-                    action="item.imported",
-                    after=item_snapshot(item),
-                    reason=f"import {import_id}",
-                    now=now,
-                ),
-                condition=audit.save_condition(),
-            )
-        tx.save(
-            audit.entry(
-                entity=audit.entity("import", import_id),
-                actor_id=actor_id,
-                action="items.imported",
-                after={"count": len(items), "file": filename, "item_ids": [i.item_id for i in items]},
-                now=now,
-            ),
-            condition=audit.save_condition(),
-        )
+    summary = audit.entry(
+        entity=audit.entity("import", import_id),
+        actor_id=actor_id,
+        action="items.imported",
+        after={"count": len(items), "file": filename, "item_ids": [i.item_id for i in items]},
+        now=now,
+    )
+    try:
+        with TransactWrite(connection=connection(), client_request_token=token_for(summary)) as tx:
+            for item in items:
+                tx.save(item, condition=ItemRecord.item_id.does_not_exist())
+                tx.save(
+                    audit.entry(
+                        entity=audit.entity("item", item.item_id),
+                        actor_id=actor_id,
+                        action="item.imported",
+                        after=item_snapshot(item),
+                        reason=f"import {import_id}",
+                        now=now,
+                    ),
+                    condition=audit.save_condition(),
+                )
+            tx.save(summary, condition=audit.save_condition())
+    except TransactWriteError:
+        if not committed(summary):  # imported, though the answer was lost (store.outcome)
+            raise
     return ImportResult(import_id=import_id, items=items)

@@ -36,7 +36,7 @@ def grid(request: HttpRequest) -> HttpResponse:
         if d["category"] and not d["item"]:
             chosen = [i for i in chosen if i.category == d["category"]]
         day = d["day"] or clock.now().astimezone(tz).date()
-        result = desk_selectors.grid(items=chosen, day=day, span=d["span"] or "day", tz=tz)
+        result = desk_selectors.grid(items=chosen, day=day, span=d["span"] or "day", tz=tz, now=clock.now())
     # A day outside the years the site knows (domain/limits.py) is a field error, as on the desk.
     return render(request, "staff/grid.html", {"form": form, "grid": result}, status=400 if form.errors else 200)
 

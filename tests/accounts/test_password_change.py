@@ -92,3 +92,12 @@ def test_changed_password_works_the_old_one_does_not_and_this_session_stays(aws,
     assert old.status_code == 401
     assert SIGNIN_FAILED in form_errors(old.content)
     assert sign_in(Client(), email="member@example.com", password=NEW).status_code == 302
+
+
+def test_a_too_long_new_password_is_refused_before_it_is_hashed(member_client, member):
+    before = stored_hash(member)
+    huge = "x1" * 5_000  # 10,000 characters: over the 4,096 a password may have
+    r = member_client.post(URL, {"old_password": PASSWORD, "new_password1": huge, "new_password2": huge})
+    assert r.status_code in (200, 422)
+    assert "too long" in r.content.decode()
+    assert stored_hash(member) == before

@@ -171,3 +171,18 @@ def test_entries_written_before_the_flag_read_as_not_out_and_false_is_not_writte
     assert interval.out is False
     plain, out = ItemRecord.schedule.serialize(entries_of([interval, replace(interval, out=True)]))
     assert "o" not in plain["M"] and out["M"]["o"] == {"BOOL": True}  # written only when true
+
+
+def test_the_staff_grid_draws_an_overdue_loan_until_it_is_returned(loan, staff_client):
+    from reservations.bookings import desk_selectors
+
+    today = clock.now().astimezone(clock.site_tz()).date()
+    item = ItemRecord.get(loan.item.item_id, consistent_read=True)
+    grid = desk_selectors.grid(items=[item], day=today, span="day", tz=clock.site_tz(), now=clock.now())
+    held = [c for c in grid.rows[0].cells if any(b.reservation_id == loan.late.reservation_id for b in c.bookings)]
+    assert len(held) == len(grid.columns)  # every hour of today: it is still out
+    loan.check_in()
+    item = ItemRecord.get(loan.item.item_id, consistent_read=True)
+    grid = desk_selectors.grid(items=[item], day=today, span="day", tz=clock.site_tz(), now=clock.now())
+    assert not any(b.reservation_id == loan.late.reservation_id for c in grid.rows[0].cells for b in c.bookings)
+    assert staff_client.get("/staff/grid/").status_code == 200

@@ -186,3 +186,11 @@ def test_an_admin_user_create_whose_answer_was_lost_is_created_not_email_taken(a
     r = Api(admin).post("/api/v1/staff/users", {"email": "new@example.com", "role": "member"})
     assert r.status_code == 201, r.content  # not 409 "email_taken" with the user created
     assert "set_password_url" in json.loads(r.content)
+
+
+def test_a_csv_import_whose_answer_was_lost_is_imported(staff, lost_answers):
+    from reservations.catalogue.csv_import import import_items
+
+    lost_answers["n"] = 1
+    result = import_items(actor_id=staff.pk, text="name,category\nDrill,Tools\nSaw,Tools\n", filename="t.csv")
+    assert sorted(i.name for i in ItemRecord.scan()) == ["Drill", "Saw"] == sorted(i.name for i in result.items)
