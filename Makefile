@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test load lint format typecheck install clean package
+.PHONY: help run test load lint format typecheck install clean package package-test rehearse
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,8 +42,14 @@ format: $(STAMP) ## format the code
 	$(VENV)/bin/ruff check --fix .
 
 STAGE ?= production
-package: ## build the Lambda zip offline (Zappa's package step + .pyc), print its size and cold import: make package [STAGE=dev]
+package: ## build the Lambda zip offline for python3.13 on Lambda's platform, print its size and cold import: make package [STAGE=dev]
 	$(PYTHON) deploy/package.py $(STAGE)
 
+package-test: $(STAMP) ## build the zips, run them as Lambda would (python3.13 -S, moto server), rehearse the deploy guide
+	PACKAGE_TESTS=1 $(PY) -m pytest -p no:cacheprovider tests/deploy/test_package_runs.py tests/deploy/test_rehearsal.py
+
+rehearse: $(STAMP) ## run the README's deploy guide (Zappa, the AWS CLI) against a local moto server
+	PACKAGE_TESTS=1 $(PY) -m pytest tests/deploy/test_rehearsal.py
+
 clean: ## remove the virtualenv, caches and local data
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache .localdata staticfiles build reservations/static_manifest
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache .localdata staticfiles build .build reservations/static_manifest

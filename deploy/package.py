@@ -1,23 +1,25 @@
-"""Build the Lambda zip offline with Zappa's package step, add .pyc files, print its size.
+"""Build the Lambda zip offline for the stage's runtime and Lambda's platform, add .pyc files, report.
 
     python3 deploy/package.py [STAGE]        (make package [STAGE=production])
 
-1. Two build virtualenvs under build/: `lambda-venv` with requirements.txt only (what the zip
-   ships: no test or dev dependencies) and `zappa-venv` with requirements-deploy.txt (Zappa and
-   its own dependencies, which must not end up in the zip).
-2. The static manifest (original → hashed names) is built offline with the same hashing the S3
-   upload uses, into reservations/static_manifest/, which the zip carries (see staticstorage.py).
-3. `zappa package STAGE` with VIRTUAL_ENV pointing at lambda-venv. It needs no AWS account: fake
-   credentials are set and every HTTP(S) proxy points at a closed port, so a call to AWS would fail
-   the build instead of reaching anything.
-4. botocore's models of services the app never calls are removed (BOTOCORE_SERVICES).
-   Zappa drops __pycache__ and zips files without their mtimes, so the zip is unpacked, compiled
-   with `compileall --invalidation-mode unchecked-hash` (a .pyc that is never checked against
-   its source's mtime; /var/task is read-only, so Lambda could not write them itself) and zipped
-   again, sorted, with fixed dates.
-   A smoke test then asks the unpacked handler for the sign-in page (no AWS request needed).
-5. The sizes against Lambda's limits (50 MB zipped for a direct upload, 250 MB unzipped), and
-   the cold import of reservations.lambda_app from the unpacked zip in fresh processes.
+1. The runtime's interpreter: the stage's `runtime` (python3.13) names the Python the package is
+   built and compiled with (LAMBDA_PYTHON, else `python3.13` on PATH, else pyenv's). Build output
+   lives in .build/ (a dot folder: Zappa's scan for WebSocket handlers skips those, and it would
+   otherwise find Zappa's own handler.py in the unpacked package and create a WebSocket API).
+2. Two virtualenvs of that Python: `zappa-venv` with requirements-deploy.txt (Zappa, the AWS CLI:
+   never in the zip) and `lambda-venv`, whose site-packages pip fills from requirements.txt for
+   Lambda's platform only (`--platform manylinux2014_x86_64 --only-binary=:all: --python-version
+   3.13 --implementation cp`): a package without a wheel for Lambda fails the build instead of
+   being compiled for this machine.
+3. The static manifest (original → hashed names), built offline with the hashing the S3 upload uses.
+4. `zappa package STAGE` with VIRTUAL_ENV = lambda-venv, fake credentials and every proxy on a
+   closed port (a call to AWS would fail the build instead of reaching anything).
+5. botocore's models of services the app never calls are removed; the zip is unpacked, compiled
+   with the runtime's Python (`--invalidation-mode unchecked-hash`: Zappa drops __pycache__ and
+   zips without mtimes, and /var/task is read-only) and zipped again, sorted, with fixed dates.
+6. A smoke test (the sign-in page from the unpacked handler), the sizes against Lambda's limits,
+   and the cold import of reservations.lambda_app from the unpacked zip in fresh processes.
+   `.build/reservations-STAGE.json` records what was built, from which sources (tests reuse a fresh build).
 """
 
 from __future__ import annotations
@@ -31,11 +33,14 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "build"
+BUILD = ROOT / ".build"
 MB = 1024 * 1024
 ZIPPED_LIMIT, UNZIPPED_LIMIT = 50 * MB, 250 * MB
+PLATFORM = "manylinux2014_x86_64"  # Lambda's x86_64 (Amazon Linux 2023: glibc 2.34 >= 2014's 2.17)
+SOURCES = ("reservations", "templates", "static", "requirements.txt", "zappa_settings.json", "deploy/package.py")
 OFFLINE_ENV = {
     "AWS_ACCESS_KEY_ID": "offline-build",
     "AWS_SECRET_ACCESS_KEY": "offline-build",
@@ -59,17 +64,52 @@ def run(*args: str | Path, env: dict[str, str] | None = None, cwd: Path = ROOT) 
     return out.stdout
 
 
-def venv(name: str, requirements: str) -> Path:
-    """A virtualenv with exactly `requirements`, rebuilt when the file changes."""
+def stage_settings(stage: str) -> dict[str, Any]:
+    """A stage of zappa_settings.json with `extends` applied (the child's keys win, as in Zappa)."""
+    settings = json.loads((ROOT / "zappa_settings.json").read_text())
+    own = dict(settings[stage])
+    parent = own.pop("extends", None)
+    return {**stage_settings(parent), **own} if parent else own
+
+
+def runtime_python(runtime: str) -> Path:
+    """The interpreter of Lambda's `runtime` ("python3.13") on this machine, or a clear refusal."""
+    version = runtime.removeprefix("python")
+    candidates = [os.environ.get("LAMBDA_PYTHON", ""), shutil.which(f"python{version}") or ""]
+    candidates += sorted(str(p) for p in Path.home().glob(f".pyenv/versions/{version}*/bin/python{version}"))
+    for candidate in filter(None, candidates):
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True
+        )
+        if probe.returncode == 0 and probe.stdout.strip() == version:
+            return Path(candidate)
+    raise SystemExit(
+        f"no Python {version} on this machine (the stage's runtime is {runtime}): install it, or set LAMBDA_PYTHON"
+    )
+
+
+def venv(name: str, python: Path, requirements: str, *, lambda_platform: bool) -> Path:
+    """A virtualenv of `python` with exactly `requirements`, rebuilt when they (or the Python) change."""
     path = BUILD / name
-    digest = hashlib.sha256((ROOT / requirements).read_bytes()).hexdigest()
+    version = run(python, "-c", "import sys; print(sys.version)").strip()
+    digest = hashlib.sha256(f"{version}|{lambda_platform}|{PLATFORM}|".encode() + (ROOT / requirements).read_bytes())
     stamp = path / ".requirements.sha256"
-    if stamp.exists() and stamp.read_text() == digest:
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
         return path
     shutil.rmtree(path, ignore_errors=True)
-    run(sys.executable, "-m", "venv", path)
-    run(path / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements)
-    stamp.write_text(digest)
+    pip = ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile"]
+    if lambda_platform:
+        run(python, "-m", "venv", "--without-pip", path)
+        site_packages = next((path / "lib").glob("python3.*/site-packages"))
+        short = version.split()[0].rsplit(".", 1)[0]
+        target = ["--target", site_packages, "--platform", PLATFORM, "--only-binary=:all:"]
+        target += ["--python-version", short, "--implementation", "cp"]
+        run(python, *pip, *target, "-r", requirements)
+        shutil.rmtree(site_packages / "bin", ignore_errors=True)  # console scripts: not for Lambda
+    else:
+        run(python, "-m", "venv", path)
+        run(path / "bin" / "python", *pip, "-r", requirements)
+    stamp.write_text(digest.hexdigest())
     return path
 
 
@@ -91,8 +131,8 @@ def zappa_package(stage: str, zappa_venv: Path, lambda_venv: Path) -> Path:
     return raw
 
 
-# botocore ships the models of every AWS service (about 28 MB unpacked); the app talks to these only.
-# (IAM forbids every other service anyway: deploy/iam-policy.json.)
+# botocore ships the models of every AWS service (about 28 MB unpacked); the app talks to these only
+# (SSM's GetParameter is one signed request without a model: reservations/settings.py).
 BOTOCORE_SERVICES = {"dynamodb", "s3", "ses", "sts"}
 
 
@@ -128,6 +168,18 @@ def unzipped_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def sources_digest() -> str:
+    """What the package is built from (not the manifest the build writes, not caches)."""
+    digest = hashlib.sha256()
+    for name in SOURCES:
+        top = ROOT / name
+        for path in sorted([top] if top.is_file() else top.rglob("*")):
+            parts = path.relative_to(ROOT).parts
+            if path.is_file() and "__pycache__" not in parts and "static_manifest" not in parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 COLD_IMPORT = "import time; t = time.perf_counter(); import reservations.lambda_app; print(time.perf_counter() - t)"
 
 
@@ -159,11 +211,9 @@ print("smoke: GET /accounts/sign-in/ ->", response["statusCode"])
 
 
 def package_env(unzipped: Path, stage: str) -> dict[str, str]:
-    settings = json.loads((ROOT / "zappa_settings.json").read_text())
-    stage_env: dict[str, str] = {}
-    for name in (settings[stage].get("extends"), stage):
-        if name:
-            stage_env.update(settings[name].get("aws_environment_variables", {}))
+    """The stage's environment as Lambda sets it, with a SECRET_KEY given directly (no SSM read)."""
+    stage_env = dict(stage_settings(stage).get("aws_environment_variables", {}))
+    stage_env.pop("SECRET_KEY_PARAMETER", None)
     return {
         "PATH": os.environ.get("PATH", ""),
         **OFFLINE_ENV,
@@ -180,23 +230,57 @@ def smoke(unzipped: Path, python: Path, stage: str) -> str:
     return run(python, "-S", "-c", f"HOST = {host!r}\n" + SMOKE, env=env, cwd=unzipped).strip()
 
 
-def main() -> None:
-    stage = sys.argv[1] if len(sys.argv) > 1 else "production"
+def build(stage: str) -> dict[str, Any]:
+    """Build the stage's package; returns (and writes to .build/reservations-STAGE.json) what was built."""
+    runtime = stage_settings(stage)["runtime"]
+    python = runtime_python(runtime)
+    old = ROOT / "build"  # where builds went before: Zappa's scan would find its handler.py there
+    if (old / "zappa-venv").exists() or (old / "lambda-venv").exists():
+        shutil.rmtree(old)
     BUILD.mkdir(exist_ok=True)
-    lambda_venv = venv("lambda-venv", "requirements.txt")
-    zappa_venv = venv("zappa-venv", "requirements-deploy.txt")
+    sources = sources_digest()
+    zappa_venv = venv("zappa-venv", python, "requirements-deploy.txt", lambda_platform=False)
+    lambda_venv = venv("lambda-venv", python, "requirements.txt", lambda_platform=True)
     build_manifest(lambda_venv)
     raw = zappa_package(stage, zappa_venv, lambda_venv)
-    python = lambda_venv / "bin" / "python"
     final, unzipped = compile_and_rezip(raw, stage, python)
-    zipped, full = final.stat().st_size, unzipped_size(unzipped)
-    pycs = sum(1 for _ in unzipped.rglob("*.pyc"))
-    print(f"package: {final.relative_to(ROOT)} ({pycs} .pyc files)")
+    extensions = sorted(str(p.relative_to(unzipped)) for p in unzipped.rglob("*.so"))
+    info = {
+        "stage": stage,
+        "runtime": runtime,
+        "python": str(python),
+        "python_version": run(python, "-c", "import platform; print(platform.python_version())").strip(),
+        "platform": PLATFORM,
+        "zip": str(final),
+        "unzipped": str(unzipped),
+        "zipped_bytes": final.stat().st_size,
+        "unzipped_bytes": unzipped_size(unzipped),
+        "pyc_files": sum(1 for _ in unzipped.rglob("*.pyc")),
+        "extension_modules": extensions,
+        "sources": sources,
+    }
+    (BUILD / f"reservations-{stage}.json").write_text(json.dumps(info, indent=2))
+    return info
+
+
+def main() -> None:
+    stage = sys.argv[1] if len(sys.argv) > 1 else "production"
+    info = build(stage)
+    unzipped, python = Path(info["unzipped"]), Path(info["python"])
+    zipped, full = info["zipped_bytes"], info["unzipped_bytes"]
+    print(
+        f"built for: Lambda runtime {info['runtime']} (CPython {info['python_version']}, {python}), platform {PLATFORM}"
+    )
+    print(f"  compiled extensions: {len(info['extension_modules'])} (pip took wheels for {PLATFORM} only)")
+    print(
+        f"package: {Path(info['zip']).relative_to(ROOT)} ({info['pyc_files']} .pyc files, cpython-{info['python_version'][:4].replace('.', '')})"
+    )
     print(f"zipped:   {zipped / MB:6.1f} MB of {ZIPPED_LIMIT // MB} MB ({zipped / ZIPPED_LIMIT:.0%})")
     print(f"unzipped: {full / MB:6.1f} MB of {UNZIPPED_LIMIT // MB} MB ({full / UNZIPPED_LIMIT:.0%})")
     print(smoke(unzipped, python, stage))
+    ms = cold_import_ms(unzipped, python, stage)
     print(
-        f"cold import of reservations.lambda_app from {unzipped.relative_to(ROOT)}: {cold_import_ms(unzipped, python, stage):.0f} ms (median of 7)"
+        f"cold import of reservations.lambda_app from {unzipped.relative_to(ROOT)}: {ms:.0f} ms (median of 7, {info['runtime']})"
     )
     if zipped > ZIPPED_LIMIT or full > UNZIPPED_LIMIT:
         raise SystemExit("the package is over Lambda's limits")

@@ -53,6 +53,20 @@ def start_localdb(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     raise SystemExit("The local DynamoDB server did not start.")
 
 
+def site_env(env: dict[str, str], *, port: str) -> None:
+    """What the site runs with here, unless already set: links in emails and calendar feeds to this
+    server's own address (SITE_URL, from PORT), and DEBUG off, so visitors see the designed error
+    pages (404, 403, 500) as in production; runserver's --insecure still serves static/.
+    DEBUG=1 brings Django's debug pages back (tracebacks; the 404 page stays the designed one)."""
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    env.setdefault("DEBUG", "0")
+
+
+def runserver_args(port: str) -> list[str]:
+    """--insecure: static files served by runserver with DEBUG off (local only; never in AWS)."""
+    return ["manage.py", "runserver", "--insecure", f"127.0.0.1:{port}"]
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -67,6 +81,7 @@ def main() -> int:
     env.setdefault("AWS_REGION", "eu-west-1")
     port = env.get("PORT", "8000")
     password = env.setdefault("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+    site_env(env, port=port)
 
     localdb = None
     if not env.get("DYNAMODB_ENDPOINT_URL"):
@@ -86,12 +101,12 @@ def main() -> int:
                 f"    staff@example.com  / {password}\n"
                 f"    admin@example.com  / {password}\n"
                 f"  Local DynamoDB: {env['DYNAMODB_ENDPOINT_URL']} (data kept in {DATA_DIR.name}/)\n"
-                f"  Site: http://127.0.0.1:{port}/   (Ctrl-C stops everything)\n",
+                f"  Site: http://127.0.0.1:{port}/   (Ctrl-C stops everything; links in emails: {env['SITE_URL']})\n",
                 flush=True,
             )
         # Own process groups: we decide how children stop (a background shell ignores SIGINT).
         site = subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"], cwd=ROOT, env=env, start_new_session=True
+            [sys.executable, *runserver_args(port)], cwd=ROOT, env=env, start_new_session=True
         )
         try:
             return site.wait()

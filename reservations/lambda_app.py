@@ -6,7 +6,9 @@ Everything else is dispatched here first, because apig-wsgi raises `KeyError: 'p
 - a scheduled event from a Zappa `events` entry → the job it names (see `job_name_of`), answered
   `{"status": "ok", "job": ..., "result": {...}}`; Zappa's keep-warm ping (or a rule named "warm")
   → `{"status": "warm"}`, no DynamoDB call; a scheduled event naming no known job → ignored;
-- `{"manage": "<command> <args>"}` → `call_command`, answered `{"status": "ok"|"error", "output": ...}`;
+- `{"manage": "<command> <args>"}` → `call_command`, answered `{"status": "ok"|"error", "output": ...}`
+  and logged with its output (`zappa invoke` prints the log tail). `zappa invoke STAGE noop --payload
+  '<json>'` sends that JSON; `... '<json>' --raw` sends `{"raw_command": "<json>"}`: read as JSON, never run;
 - anything else → logged and answered `{"status": "ignored"}`.
 
 Not named handler.py: Zappa puts its own handler.py at the root of the package.
@@ -22,14 +24,12 @@ What this module adds around apig-wsgi 2.20:
 - Several `Cookie` header lines (multi-value events, e.g. from HTTP/2 clients) are joined with "; ";
   apig-wsgi joins them with "," and Django would read one cookie with a wrong value.
 - Cookies: apig-wsgi answers a v1 event with `multiValueHeaders` only when the event had them, else
-  `dict(headers)` keeps the last Set-Cookie only. API Gateway v1 events are therefore always given
-  `multiValueHeaders` (API Gateway accepts them in any response). An ALB target group without
+  `dict(headers)` keeps the last Set-Cookie only; v1 events are always given them. An ALB target group without
   multi-value headers cannot take `multiValueHeaders`, so there each extra Set-Cookie header gets a
   different letter case (`set-Cookie`, `sEt-cookie`, ...): distinct JSON keys, the same HTTP header.
   Better: switch multi-value headers on for the target group.
-- ALB responses get the `statusDescription` the ALB wants ("200 OK").
-
-Everything heavy is built once, at import (cold start), never per request.
+- ALB responses get the `statusDescription` the ALB wants ("200 OK"). Everything heavy is built once,
+  at import (cold start), never per request.
 """
 
 from __future__ import annotations
@@ -263,10 +263,24 @@ def _manage(command: Any) -> dict[str, Any]:
         with redirect_stdout(out), redirect_stderr(out):
             call_command(*args, stdout=out, stderr=out)
     except (Exception, SystemExit) as error:  # a failed command is an answer, never a crashed invocation
-        logger.exception("manage %r failed", command)
+        logger.exception("manage %r failed: %s", command, out.getvalue())
         return {"status": "error", "output": out.getvalue() + f"{type(error).__name__}: {error}"}
-    logger.info("manage %r done", command)
+    logger.info("manage %r done: %s", command, out.getvalue())
     return {"status": "ok", "output": out.getvalue()}
+
+
+def _raw_command(raw: Any) -> dict[str, Any]:
+    """`zappa invoke STAGE '{"manage": "..."}' --raw` arrives as {"raw_command": '{"manage": "..."}'}."""
+    import json
+
+    try:
+        command = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        command = None
+    if isinstance(command, dict) and "manage" in command:
+        return _manage(command["manage"])
+    logger.warning('Refused a raw_command that is not {"manage": ...} JSON: %.200r', raw)
+    return {"status": "error", "output": 'raw_command must be JSON like {"manage": "<command>"}; Python is never run'}
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
@@ -276,6 +290,8 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
             return _http(event, context)
         if "manage" in event:
             return _manage(event["manage"])
+        if "raw_command" in event:
+            return _raw_command(event["raw_command"])
         if _is_scheduled(event):
             return _scheduled(event)
     summary = sorted(event)[:10] if isinstance(event, dict) else type(event).__name__

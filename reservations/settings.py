@@ -2,6 +2,7 @@
 
 `APP_ENV=production` (set by zappa_settings.json) switches on the production guards:
 the process refuses to start with DEBUG on, the default SECRET_KEY or no ALLOWED_HOSTS.
+In AWS, SECRET_KEY comes from SSM Parameter Store (SECRET_KEY_PARAMETER names the parameter).
 """
 
 from __future__ import annotations
@@ -35,8 +36,54 @@ APP_ENV = env("APP_ENV", "local")
 AWS_REGION = env("AWS_REGION", env("AWS_DEFAULT_REGION", "eu-west-1"))
 PRODUCTION = APP_ENV == "production"
 
+
+def secret_from_ssm(name: str, region: str) -> str:
+    """The value of the SSM parameter `name`, decrypted: one GetParameter, at cold start (settings
+    load once per process, so it is read once per process).
+
+    One request signed with botocore's SigV4 signer, not an SSM client: the client would load SSM's
+    service model (and a second botocore session), tens of ms of every cold start for this one call.
+    AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL are honoured as botocore does. Up to 3 attempts on a
+    connection error, a 5xx or throttling; anything else refuses to start, naming the parameter.
+    """
+    import json
+    import time
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import EnvProvider
+    from botocore.exceptions import BotoCoreError
+    from botocore.httpsession import URLLib3Session
+    from botocore.session import Session
+
+    endpoint = env("AWS_ENDPOINT_URL_SSM") or env("AWS_ENDPOINT_URL") or f"https://ssm.{region}.amazonaws.com"
+    body = json.dumps({"Name": name, "WithDecryption": True})
+    headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AmazonSSM.GetParameter"}
+    # Lambda puts the role's credentials in the environment; a botocore session costs ~8 ms more.
+    credentials, problem = EnvProvider().load() or Session().get_credentials(), "no AWS credentials"
+    for attempt in range(3 if credentials else 0):
+        request = AWSRequest(method="POST", url=endpoint.rstrip("/") + "/", data=body, headers=headers)
+        SigV4Auth(credentials.get_frozen_credentials(), "ssm", region).add_auth(request)
+        try:
+            response = URLLib3Session(timeout=(1, 3)).send(request.prepare())
+        except BotoCoreError as error:  # connection refused, timeouts, TLS
+            problem = str(error)
+        else:
+            if response.status_code == 200:
+                return str(json.loads(response.content)["Parameter"]["Value"])
+            problem = f"{response.status_code} {response.content[:300].decode(errors='replace')}"
+            if response.status_code < 500 and b"Throttl" not in response.content:
+                break
+        time.sleep(0.1 * 2**attempt)
+    raise ImproperlyConfigured(f"Refusing to start: SECRET_KEY could not be read from SSM parameter {name}: {problem}")
+
+
 DEFAULT_SECRET_KEY = "local-development-only-not-secret"
-SECRET_KEY = env("SECRET_KEY", DEFAULT_SECRET_KEY)
+# In AWS the function's environment names the parameter (SECRET_KEY_PARAMETER); SECRET_KEY wins if set.
+SECRET_KEY_PARAMETER = env("SECRET_KEY_PARAMETER")
+SECRET_KEY = env("SECRET_KEY") or (
+    secret_from_ssm(SECRET_KEY_PARAMETER, AWS_REGION) if SECRET_KEY_PARAMETER else DEFAULT_SECRET_KEY
+)
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 
@@ -79,6 +126,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost: the designed 404/403 pages under DEBUG too (Django's 404 page lists every URL).
+    "reservations.errorpages.DesignedErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "reservations.urls"

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
 
+handler404 = "reservations.errorpages.not_found"
+handler403 = "reservations.errorpages.forbidden"
 handler500 = "reservations.middleware.server_error"
 
 urlpatterns = [

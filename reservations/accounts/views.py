@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -13,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from reservations.domain.errors import ERRORS, DomainError, status_of
 
+from . import calendar_feed
 from .forms import ChangePasswordForm, NewPasswordForm, ProfileForm, SignInForm
 from .passwords import user_for_set_password
 from .users import user_set_reminders
@@ -84,13 +89,32 @@ def set_password(request: HttpRequest, user_id: str, token: str) -> HttpResponse
     return render(request, "accounts/set_password.html", {"form": form, "invalid": False})
 
 
+class CalendarFeedForm(forms.Form):
+    calendar_feed = forms.ChoiceField(choices=[("new", "Make a new link"), ("off", "Turn it off")])
+
+
 @login_required
 @never_cache
 def profile(request: HttpRequest) -> HttpResponse:
+    """Reminders; and the calendar feed: "make a new one" shows the new link on this answer, once
+    (only its hash is kept), and the old one stops working; "turn it off" ends it."""
+    user_id = str(request.user.pk)
     initial = {"send_reminders": getattr(request.user, "send_reminders", True)}
-    form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        user_set_reminders(user_id=str(request.user.pk), send_reminders=form.cleaned_data["send_reminders"])
+    feeding = request.method == "POST" and "calendar_feed" in request.POST
+    form = ProfileForm(request.POST if request.method == "POST" and not feeding else None, initial=initial)
+    feed_form = CalendarFeedForm(request.POST if feeding else None)
+    context: dict[str, Any] = {"form": form, "feed_form": feed_form, "feed_url": ""}
+    if feeding and feed_form.is_valid():
+        if feed_form.cleaned_data["calendar_feed"] == "off":
+            calendar_feed.feed_revoke(user_id=user_id)
+            messages.success(request, "Your calendar link is turned off: calendar apps no longer get your bookings.")
+            return redirect("accounts:profile")
+        token = calendar_feed.feed_create(user_id=user_id, generation=int(getattr(request.user, "generation", 0)))
+        context["feed_url"] = settings.SITE_URL.rstrip("/") + reverse("web:calendar_feed", kwargs={"token": token})
+    elif request.method == "POST" and not feeding and form.is_valid():
+        user_set_reminders(user_id=user_id, send_reminders=form.cleaned_data["send_reminders"])
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    context["feed"] = calendar_feed.feed_state(user_id)
+    status = 400 if feed_form.errors or form.errors else 200
+    return render(request, "accounts/profile.html", context, status=status)

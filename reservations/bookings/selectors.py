@@ -23,16 +23,22 @@ class Page:
     next_cursor: str | None
 
 
-MY_BOOKINGS_VIEWS = ("current", "upcoming", "active", "past", "all")
+MY_BOOKINGS_VIEWS = ("current", "upcoming", "active", "past", "history", "all")
+FINISHED_STATUSES = ("returned", "cancelled")
 
 
 def my_bookings(*, user_id: str, view: str, now: datetime, limit: int = 20, cursor: str = "") -> Page:
-    """One Query of the by_user index (sort key: end).
+    """One Query of the by_user index (sort key: end); "current" adds one of overdue loans.
 
-    "current" (upcoming and active now), "upcoming" and "active" use the key condition
-    end > now, which reads only the user's bookings that have not ended, however long their
-    history. "past" (ended, cancelled or returned) and "all" read newest first. Pages continue
-    with a signed cursor.
+    "current" (the member's page: what matters now, then what comes next) reads the user's
+    bookings that have not ended (the key condition end > now reads only those, however long
+    their history) and, on its first page, the user's overdue loans (checked out, past their end:
+    one Query of by_status_end, whose "checked_out" partition holds the site's few loans), and
+    orders them: now (active, checked out, overdue) first, then the rest, each by start.
+    "upcoming" and "active" read end > now too, in the index's order (by end). "past" (ended,
+    cancelled, returned or overdue) and "all" read newest end first; "history" is "past" without
+    the overdue loans, which the member still has (the member's page shows those under "now").
+    Pages continue with a signed cursor.
     """
     if view not in MY_BOOKINGS_VIEWS:
         raise DomainError("invalid")
@@ -55,16 +61,42 @@ def my_bookings(*, user_id: str, view: str, now: datetime, limit: int = 20, curs
             last_evaluated_key=start_key,
         )
     else:
+        ended = ReservationRecord.end <= now_text
+        past = {
+            "past": ended | ~active,
+            "history": (ended & (ReservationRecord.status == "booked"))
+            | ReservationRecord.status.is_in(*FINISHED_STATUSES),
+        }
         result = index.query(
             user_id,
-            filter_condition=((ReservationRecord.end <= now_text) | ~active) if view == "past" else None,
+            filter_condition=past.get(view),
             scan_index_forward=False,
             limit=limit,
             last_evaluated_key=start_key,
         )
     rows = list(result)
     next_key = result.last_evaluated_key if len(rows) >= limit else None
+    if view == "current":
+        if start_key is None:
+            rows += overdue_loans(user_id=user_id, now=now)
+        rows.sort(key=lambda r: (not is_now(r, now_text), r.start, r.end))
     return Page(reservations=rows, next_cursor=cursors.encode(next_key, owner=user_id, view=view))
+
+
+def is_now(reservation: ReservationRecord, now_text: str) -> bool:
+    """What matters now: started (and not ended: the current view), or handed out (even early)."""
+    return reservation.status == "checked_out" or reservation.start <= now_text
+
+
+def overdue_loans(*, user_id: str, now: datetime) -> list[ReservationRecord]:
+    """The user's checked-out bookings past their end (they hold the item until checked in)."""
+    return list(
+        ReservationRecord.by_status_end.query(
+            "checked_out",
+            ReservationRecord.end <= to_store(now),
+            filter_condition=ReservationRecord.user_id == user_id,
+        )
+    )
 
 
 def reservation_get(reservation_id: str) -> ReservationRecord:

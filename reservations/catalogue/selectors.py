@@ -5,13 +5,13 @@ Each is a fixed, small number of DynamoDB requests (see store.models).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
 
 from pynamodb.exceptions import DoesNotExist
 
 from reservations import clock
-from reservations.domain import rules
+from reservations.domain import availability, grid, rules
 from reservations.domain.errors import DomainError
 from reservations.domain.policy import Policy
 from reservations.store.convert import policy_of, schedule_of
@@ -24,8 +24,10 @@ from . import timeline
 @dataclass(frozen=True)
 class CatalogueRow:
     item: ItemRecord
-    free: bool | None  # None: no window asked
-    next_free_start: datetime | None
+    free: bool | None  # bookable for the window asked (availability.is_free); None: no window asked
+    next_free_start: datetime | None  # when not free: the next start bookable for as long
+    why: str = ""  # when not free: why not, in the item's rules' words ("must be booked 1 hour ahead")
+    next_free_end: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ def catalogue(
     One Query of the catalogue index per MB of catalogue, whatever the number of items.
     """
     now = now or clock.now()
+    tz = clock.site_tz()
     records = list(ItemRecord.catalogue.query(CATALOGUE_PK))
     categories = sorted({r.category for r in records}, key=str.casefold)
     rows = []
@@ -64,14 +67,26 @@ def catalogue(
         if start is None or end is None:
             rows.append(CatalogueRow(item=item, free=None, next_free_start=None))
             continue
-        schedule = schedule_of(item)
-        buffer = int(item.buffer_minutes)
-        free = rules.is_free(schedule, start, end, buffer_minutes=buffer, now=now)
-        next_free = None if free else rules.next_free_start(schedule, start, end, buffer_minutes=buffer, now=now)
-        if free_only and not free:
-            continue
-        rows.append(CatalogueRow(item=item, free=free, next_free_start=next_free))
+        rows.append(_availability(item, start, end, now, tz))
+        if free_only and not rows[-1].free:
+            rows.pop()
     return Catalogue(rows=rows, categories=categories)
+
+
+def _availability(item: ItemRecord, start: datetime, end: datetime, now: datetime, tz: tzinfo) -> CatalogueRow:
+    """Free means bookable: the same check the booking runs (domain/availability.py)."""
+    policy, schedule = policy_of(item), schedule_of(item)
+    refused = availability.refusal(policy=policy, start=start, end=end, now=now, tz=tz, schedule=schedule)
+    if refused is None:
+        return CatalogueRow(item=item, free=True, next_free_start=None)
+    minutes = grid.duration_minutes(start, end, policy, tz)
+    after = start if refused.code not in ("not_aligned",) else grid.align_down(start, policy, tz)
+    upcoming = availability.next_start(policy=policy, minutes=minutes, after=after, now=now, tz=tz, schedule=schedule)
+    why = refused.message
+    if upcoming is None and any(rules.holds_until(b, now) is None for b in schedule):
+        why = "Out on loan and overdue: free once it is returned."
+    upcoming_end = grid.add_minutes(upcoming, minutes, policy, tz) if upcoming else None
+    return CatalogueRow(item=item, free=False, next_free_start=upcoming, why=why, next_free_end=upcoming_end)
 
 
 def item_get(item_id: str) -> ItemRecord:
@@ -91,16 +106,31 @@ def item_get(item_id: str) -> ItemRecord:
 class ItemDetail:
     item: ItemRecord
     policy: Policy
-    days: list[timeline.Day] = field(default_factory=list)
+    schedule: timeline.ItemSchedule
 
 
-def item_detail(*, item_id: str, user_id: str, now: datetime, tz: tzinfo, days: int = 7) -> ItemDetail:
-    """The item, its policy and a busy/free timeline for `days` local days from today (one GetItem)."""
+def item_detail(
+    *,
+    item_id: str,
+    user_id: str,
+    now: datetime,
+    tz: tzinfo,
+    day: date | None = None,
+    window: timeline.Window | None = None,
+) -> ItemDetail:
+    """The item, its policy and its schedule (one GetItem): the day asked for, else the searched
+    window's first day, else today (whole-day items: that day's week from Monday), with the
+    searched window marked."""
     item = item_get(item_id)
+    policy = policy_of(item)
+    if day is None:
+        day = (window[0] if window else now).astimezone(tz).date()
     return ItemDetail(
         item=item,
-        policy=policy_of(item),
-        days=timeline.days(schedule_of(item), user_id=user_id, now=now, tz=tz, count=days),
+        policy=policy,
+        schedule=timeline.item_schedule(
+            policy=policy, schedule=schedule_of(item), day=day, now=now, tz=tz, user_id=user_id, window=window
+        ),
     )
 
 

@@ -74,9 +74,7 @@ ERRORS: dict[str, Spec] = {
         "or a line break inside a value without quotes around it)."
     ),
     # The state of the booking, the item or the schedule does not allow it now
-    "conflict": _conflict(
-        "The item is already booked for part of that time (including the {buffer} kept free between bookings)."
-    ),
+    "conflict": _conflict("The item is already booked for part of that time{kept_free}."),
     "override_conflict": _conflict(
         "The item is already booked for part of that time. An override may bend the booking rules, but never double-books."
     ),

@@ -220,7 +220,7 @@ def _prolong(
         return OK, latest
     if rules.add_minutes(booking.start, item.policy.max_duration_minutes, item.policy, tz) <= booking.end:
         return Verdict("too_long", {"max_duration": minutes_text(item.policy.max_duration_minutes)}), None
-    return Verdict("conflict", {"buffer": minutes_text(item.policy.buffer_minutes)}), None
+    return Verdict("conflict", {"kept_free": rules.kept_free_note(item.policy)}), None
 
 
 def _cancel(booking: Booking, now: datetime) -> Verdict:

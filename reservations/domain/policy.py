@@ -10,6 +10,7 @@ YEAR_MINUTES = 366 * DAY_MINUTES
 # overflow (datetime tops out at year 9999) and DynamoDB's numbers hold them.
 LIMITS = {
     "slot_minutes": YEAR_MINUTES,
+    "slot_origin_minutes": DAY_MINUTES - 1,
     "min_duration_minutes": YEAR_MINUTES,
     "max_duration_minutes": YEAR_MINUTES,
     "min_notice_minutes": YEAR_MINUTES,
@@ -25,6 +26,9 @@ class Policy:
     """Limits for booking one item. Defaults suit a loanable thing booked by the half hour."""
 
     slot_minutes: int = 30
+    # Where the grid starts, in minutes after local midnight: 4-hour slots from 09:00 (540) give
+    # 09:00-13:00 and 13:00-17:00 desk half-days. Whole-day slots start at midnight (0).
+    slot_origin_minutes: int = 0
     min_duration_minutes: int = 30
     max_duration_minutes: int = 8 * 60
     min_notice_minutes: int = 0
@@ -50,6 +54,10 @@ class Policy:
                 out.append("slots longer than a day must be whole days")
         elif DAY_MINUTES % self.slot_minutes:
             out.append("slot length must divide a day evenly (or be whole days)")
+        if not 0 <= self.slot_origin_minutes < DAY_MINUTES:
+            out.append("the grid's start must be a time of day (0 to 1439 minutes after midnight)")
+        elif self.slot_origin_minutes and self.whole_days:
+            out.append("whole-day slots start at midnight")
         if self.min_duration_minutes < self.slot_minutes:
             out.append("minimum duration must be at least one slot")
         if self.max_duration_minutes < self.min_duration_minutes:
@@ -71,12 +79,14 @@ class Policy:
 
     @property
     def whole_days(self) -> bool:
-        return self.slot_minutes % DAY_MINUTES == 0
+        return self.slot_minutes > 0 and self.slot_minutes % DAY_MINUTES == 0
 
     def describe(self) -> list[str]:
         """The policy in plain words, one sentence per rule."""
+        origin = self.slot_origin_minutes
+        grid_from = f" from {origin // 60:02d}:{origin % 60:02d}" if origin else ""
         lines = [
-            f"Booked in slots of {minutes_text(self.slot_minutes)}.",
+            f"Booked in slots of {minutes_text(self.slot_minutes)}{grid_from}.",
             f"A booking lasts from {minutes_text(self.min_duration_minutes)} "
             f"to {minutes_text(self.max_duration_minutes)}.",
         ]

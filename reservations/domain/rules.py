@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from .errors import DomainError
-from .policy import DAY_MINUTES, Policy, days_text, minutes_text
+from .grid import add_minutes, align_down, align_up, duration_minutes, example, is_aligned
+from .policy import Policy, days_text, minutes_text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,74 +69,6 @@ def clashes(
     ]
 
 
-def is_aligned(moment: datetime, policy: Policy, tz: tzinfo) -> bool:
-    """On the slot grid, counted from local midnight (whole-day slots: local midnight)."""
-    local = moment.astimezone(tz)
-    if local.second or local.microsecond:
-        return False
-    minute_of_day = local.hour * 60 + local.minute
-    if policy.whole_days:
-        return minute_of_day == 0
-    return minute_of_day % policy.slot_minutes == 0
-
-
-def duration_minutes(start: datetime, end: datetime, policy: Policy, tz: tzinfo) -> int:
-    """Length in minutes; whole-day items count local calendar days (a DST day is still one day)."""
-    if policy.whole_days:
-        days = (end.astimezone(tz).date() - start.astimezone(tz).date()).days
-        return days * DAY_MINUTES
-    return int((end - start).total_seconds() // 60)
-
-
-def add_minutes(start: datetime, minutes: int, policy: Policy, tz: tzinfo) -> datetime:
-    """start + minutes, in local calendar days for whole-day items."""
-    if policy.whole_days:
-        local = start.astimezone(tz)
-        target = (local.replace(tzinfo=None) + timedelta(minutes=minutes)).replace(tzinfo=tz)
-        return target.astimezone(UTC)
-    return start + timedelta(minutes=minutes)
-
-
-def align_down(moment: datetime, policy: Policy, tz: tzinfo) -> datetime:
-    """The latest grid point at or before `moment` (skipping grid points a DST change removes)."""
-    local = moment.astimezone(tz).replace(second=0, microsecond=0, tzinfo=None)
-    midnight = local.replace(hour=0, minute=0)
-    step = DAY_MINUTES if policy.whole_days else policy.slot_minutes
-    minute_of_day = 0 if policy.whole_days else (local.hour * 60 + local.minute)
-    candidate = midnight + timedelta(minutes=minute_of_day - minute_of_day % step)
-    while True:
-        aware = candidate.replace(tzinfo=tz)
-        utc = aware.astimezone(UTC)
-        exists = utc.astimezone(tz).replace(tzinfo=None) == candidate
-        if exists and utc <= moment:
-            return utc
-        candidate -= timedelta(minutes=step)
-
-
-def align_up(moment: datetime, policy: Policy, tz: tzinfo) -> datetime:
-    """The earliest grid point at or after `moment`, stepping over local wall-clock grid points
-    (a DST night can remove one: 02:00 does not exist when the clocks go from 02:00 to 03:00)."""
-    down = align_down(moment, policy, tz)
-    if down >= moment:
-        return down
-    step = timedelta(minutes=DAY_MINUTES if policy.whole_days else policy.slot_minutes)
-    candidate = down.astimezone(tz).replace(tzinfo=None)
-    while True:
-        candidate += step
-        utc = candidate.replace(tzinfo=tz).astimezone(UTC)
-        exists = utc.astimezone(tz).replace(tzinfo=None) == candidate
-        if exists and utc >= moment:
-            return utc
-
-
-def _grid_example(policy: Policy) -> str:
-    if policy.whole_days:
-        return "from midnight to midnight"
-    if policy.slot_minutes >= 60:
-        return "10:00 to 12:00" if policy.slot_minutes <= 120 else "00:00 to 06:00"
-    return f"10:00 to 10:{policy.slot_minutes:02d}"
-
-
 def check_booking(
     *,
     policy: Policy,
@@ -155,14 +88,21 @@ def check_booking(
     if start > now + timedelta(days=policy.max_ahead_days):
         raise DomainError("too_far_ahead", max_ahead=days_text(policy.max_ahead_days))
     if not (is_aligned(start, policy, tz) and is_aligned(end, policy, tz)):
-        raise DomainError("not_aligned", slot=minutes_text(policy.slot_minutes), example=_grid_example(policy))
+        raise DomainError("not_aligned", slot=minutes_text(policy.slot_minutes), example=example(policy))
     length = duration_minutes(start, end, policy, tz)
     if length < policy.min_duration_minutes:
         raise DomainError("too_short", min_duration=minutes_text(policy.min_duration_minutes))
     if length > policy.max_duration_minutes:
         raise DomainError("too_long", max_duration=minutes_text(policy.max_duration_minutes))
     if clashes(schedule, start, end, buffer_minutes=policy.buffer_minutes, now=now):
-        raise DomainError("conflict", buffer=minutes_text(policy.buffer_minutes))
+        raise DomainError("conflict", kept_free=kept_free_note(policy))
+
+
+def kept_free_note(policy: Policy) -> str:
+    """How a conflict message mentions the buffer: only when the item keeps one."""
+    if not policy.buffer_minutes:
+        return ""
+    return f" (including the {minutes_text(policy.buffer_minutes)} kept free between bookings)"
 
 
 def latest_end(
@@ -208,12 +148,12 @@ def check_prolong(
     if new_end <= end:
         raise DomainError("prolong_not_later")
     if not is_aligned(new_end, policy, tz):
-        raise DomainError("not_aligned", slot=minutes_text(policy.slot_minutes), example=_grid_example(policy))
+        raise DomainError("not_aligned", slot=minutes_text(policy.slot_minutes), example=example(policy))
     if duration_minutes(start, new_end, policy, tz) > policy.max_duration_minutes:
         raise DomainError("too_long", max_duration=minutes_text(policy.max_duration_minutes))
     others = [b for b in schedule if b.reservation_id != reservation_id]
     if clashes(others, end, new_end, buffer_minutes=policy.buffer_minutes, now=now):
-        raise DomainError("conflict", buffer=minutes_text(policy.buffer_minutes))
+        raise DomainError("conflict", kept_free=kept_free_note(policy))
 
 
 def is_free(
@@ -277,3 +217,12 @@ def is_no_show(*, policy: Policy, start: datetime, status: str, now: datetime) -
         and status == "booked"
         and now >= start + timedelta(minutes=policy.no_show_grace_minutes)
     )
+
+
+__all__ = [  # the grid's functions, used through rules by older callers
+    "add_minutes",
+    "align_down",
+    "align_up",
+    "duration_minutes",
+    "is_aligned",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +17,12 @@ from reservations.store.convert import POLICY_FIELDS, policy_of
 from reservations.web.forms import TextField, WindowMixin, date_field, dt_field
 
 POLICY_LABELS = {
-    "slot_minutes": ("Slot length (minutes)", "Bookings start and end on this grid, from local midnight."),
+    "slot_minutes": ("Slot length (minutes)", "Bookings start and end on this grid."),
+    "slot_origin_minutes": (
+        "Slots counted from (24-hour time, HH:MM)",
+        "00:00: from midnight. 09:00 with 4-hour slots gives 09:00-13:00 and 13:00-17:00 (desk half-days). "
+        "Whole-day slots always start at midnight. (In the API and CSV: slot_origin_minutes, minutes after midnight.)",
+    ),
     "min_duration_minutes": ("Shortest booking (minutes)", ""),
     "max_duration_minutes": ("Longest booking (minutes)", ""),
     "min_notice_minutes": ("Notice needed (minutes)", "How long before the start a booking must be made."),
@@ -26,6 +32,28 @@ POLICY_LABELS = {
     "requires_checkout": ("Must be checked out", "Bookings nobody picks up in time are released (no-show)."),
     "no_show_grace_minutes": ("No-show grace (minutes)", "How long after the start a pick-up may come."),
 }
+
+
+class ClockField(forms.Field):
+    """A time of day written "HH:MM" (24-hour), held as minutes after midnight (09:00 is 540)."""
+
+    widget = forms.TextInput(
+        attrs={"inputmode": "numeric", "placeholder": "HH:MM", "size": "5", "maxlength": "5", "autocomplete": "off"}
+    )
+    PATTERN = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            return f"{value // 60:02d}:{value % 60:02d}"
+        return value
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        match = self.PATTERN.fullmatch(str(value).strip())
+        if match is None:
+            raise forms.ValidationError("Enter a time of day in 24 hours, like 09:00.", code="invalid")
+        return int(match[1]) * 60 + int(match[2])
 
 
 class ItemForm(forms.Form):
@@ -49,6 +77,8 @@ class ItemForm(forms.Form):
             default = getattr(defaults, name)
             if isinstance(default, bool):
                 self.fields[name] = forms.BooleanField(label=label, help_text=help_text, required=False)
+            elif name == "slot_origin_minutes":
+                self.fields[name] = ClockField(label=label, help_text=help_text, required=False)
             else:
                 # Left empty: the default (forms posted before a field existed keep working).
                 self.fields[name] = forms.IntegerField(
@@ -79,6 +109,7 @@ class ItemForm(forms.Form):
         out = {name: getattr(item, name) for name in ("name", "category", "location", "description")}
         policy = policy_of(item)  # fills fields older items lack
         out.update({name: getattr(policy, name) for name in POLICY_FIELDS})
+        out["slot_origin_minutes"] = ClockField().prepare_value(policy.slot_origin_minutes)  # as posted: "09:00"
         out["edit_version"] = int(item.edit_version or 0)
         return out
 

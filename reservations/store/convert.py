@@ -10,6 +10,7 @@ from .timefmt import from_store, to_store
 
 POLICY_FIELDS = (
     "slot_minutes",
+    "slot_origin_minutes",
     "min_duration_minutes",
     "max_duration_minutes",
     "min_notice_minutes",

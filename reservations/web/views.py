@@ -4,14 +4,16 @@ statuses from the one error table."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reservations import clock
 from reservations.bookings import member
@@ -20,8 +22,11 @@ from reservations.catalogue import selectors as catalogue_selectors
 from reservations.domain import lifecycle
 from reservations.domain.errors import DomainError
 from reservations.pages import refuse
+from reservations.store.convert import policy_of, schedule_of
+from reservations.store.models import ItemRecord
 from reservations.store.timefmt import from_store
 
+from . import pickers, presenters, schedule_views
 from .forms import BookingForm, CatalogueFilterForm, ProlongForm
 
 
@@ -32,53 +37,85 @@ def _actor(request: HttpRequest) -> lifecycle.Actor:
 @require_GET
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
-    tz = clock.site_tz()
-    default_start, default_end = catalogue_selectors.default_window(clock.now(), tz)
-    form = CatalogueFilterForm(
-        request.GET or None, initial={"start": default_start.astimezone(tz), "end": default_end.astimezone(tz)}
-    )
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    start = data.get("start") or default_start
-    end = data.get("end") or start + (default_end - default_start)
-    if end <= start:
-        end = start + (default_end - default_start)
-    category, free_only = data.get("category", ""), data.get("free_only", False)
+    """The fields always show the window the results are for (a default one filled in where none
+    was given); a window given wrongly is an error on the form, and the results then show no
+    availability at all rather than some other window's."""
+    default_start, default_end = catalogue_selectors.default_window(clock.now(), clock.site_tz())
+    form = CatalogueFilterForm.with_defaults(request.GET, start=default_start, length=default_end - default_start)
+    valid = form.is_valid()
+    data = form.cleaned_data
+    start, end = (data.get("start"), data.get("end")) if valid else (None, None)
+    category = data.get("category", "") if "category" not in form.errors else ""
+    free_only = data.get("free_only", False)
     result = catalogue_selectors.catalogue(start=start, end=end, category=category, free_only=free_only)
     return render(
         request,
         "web/catalogue.html",
         {"form": form, "catalogue": result, "start": start, "end": end, "category": category, "free_only": free_only},
-        status=400 if form.is_bound and form.errors else 200,
+        status=200 if valid else 400,
     )
 
 
-def _item_page(request: HttpRequest, item_id: str, form: BookingForm, status: int = 200) -> HttpResponse:
+def _item_page(
+    request: HttpRequest, item_id: str, form: BookingForm, status: int = 200, *, explain: bool = False
+) -> HttpResponse:
+    day_form, day, window = schedule_views.item_schedule_input(request.GET, form)
     try:
         detail = catalogue_selectors.item_detail(
-            item_id=item_id, user_id=str(request.user.pk), now=clock.now(), tz=clock.site_tz()
+            item_id=item_id, user_id=str(request.user.pk), now=clock.now(), tz=clock.site_tz(), day=day, window=window
         )
     except DomainError as error:
         raise Http404(error.message) from None
-    return render(request, "web/item_detail.html", {"detail": detail, "form": form}, status=status)
+    context = {"detail": detail, "form": form, **schedule_views.item_schedule_context(detail, day_form)}
+    context["picker"] = _booking_picker(detail.item, form, explain=explain, shown_day=day)
+    status = 400 if status == 200 and day_form.errors else status  # a malformed `day` is shown, not replaced
+    return render(request, "web/item_detail.html", context, status=status)
+
+
+def _booking_picker(
+    item: ItemRecord, form: BookingForm, *, explain: bool, shown_day: date | None
+) -> pickers.BookingPicker:
+    """The booking form's starts and lengths, with what the member asked for (or posted) selected;
+    without a date or start asked for, the day the schedule shows."""
+    data = getattr(form, "cleaned_data", {})
+    day = data.get("date") or (None if data.get("start") else shown_day)
+    wanted = pickers.Wanted(day=day, start=data.get("start"), end=data.get("end"))
+    return pickers.booking_picker(
+        policy=policy_of(item), schedule=schedule_of(item), now=clock.now(), tz=clock.site_tz(), wanted=wanted,
+        explain=explain,
+    )  # fmt: skip
 
 
 @require_GET
 @login_required
 def item_detail(request: HttpRequest, item_id: str) -> HttpResponse:
-    initial = {}
-    if "start" in request.GET and "end" in request.GET:
-        prefill = BookingForm(request.GET)
-        if prefill.is_valid():
-            initial = {"start": prefill.cleaned_data["start"], "end": prefill.cleaned_data["end"]}
-    if not initial:
-        start, end = catalogue_selectors.default_window(clock.now(), clock.site_tz())
-        initial = {"start": start.astimezone(clock.site_tz()), "end": end.astimezone(clock.site_tz())}
-    return _item_page(request, item_id, BookingForm(initial=initial))
+    """The item page; `?date=` (and `start` with `end` or `length`, or `days`) choose what the booking
+    form shows. A window asked for that cannot be booked is said so, with the reason."""
+    form = BookingForm(request.GET or None, require_window=False)
+    status = 200 if not form.is_bound or form.is_valid() else 400
+    return _item_page(request, item_id, form, status=status, explain=True)
+
+
+def _show_starts(request: HttpRequest, item_id: str) -> HttpResponse:
+    """The form's "Show starts": the item page for the date chosen, its schedule on that day too (a
+    redirect, so the page is a plain GET and the CSRF token never goes into a URL). The start is
+    left out: it was one of the date shown before."""
+    data = request.POST.copy()
+    data.pop("start", None)
+    form = BookingForm(data, require_window=False)
+    if not form.is_valid():
+        return _item_page(request, item_id, form, status=422)
+    query = {k: str(form.cleaned_data[k]) for k in ("date", "length", "days") if form.cleaned_data.get(k)}
+    if "date" in query:
+        query["day"] = query["date"]  # the item's schedule shows the same day
+    return redirect(f"{reverse('web:item', args=[item_id])}?{urlencode(query)}")
 
 
 @require_POST
 @login_required
 def book(request: HttpRequest, item_id: str) -> HttpResponse:
+    if "show" in request.POST:
+        return _show_starts(request, item_id)
     form = BookingForm(request.POST)
     if not form.is_valid():
         return _item_page(request, item_id, form, status=422)
@@ -96,40 +133,37 @@ def book(request: HttpRequest, item_id: str) -> HttpResponse:
 
 
 def _booking_page(
-    request: HttpRequest,
-    reservation_id: str,
-    *,
-    prolong_form: ProlongForm | None = None,
-    cancel_form: forms.Form | None = None,
-    status: int = 200,
+    request: HttpRequest, reservation_id: str, *, prolong_form: ProlongForm | None = None, status: int = 200
 ) -> HttpResponse:
     now, tz = clock.now(), clock.site_tz()
+    view = _booking_view(request, reservation_id)
+    allowed = view.allowed
+    if prolong_form is None and allowed.latest_end is not None:
+        prolong_form = ProlongForm()
+    r = view.reservation
+    ends: list[pickers.Option] = []
+    if allowed.latest_end is not None:
+        chosen = getattr(prolong_form, "cleaned_data", {}).get("end")
+        ends = pickers.prolong_ends(
+            policy=policy_of(view.item), end=from_store(r.end), latest=allowed.latest_end, tz=tz, selected=chosen
+        )
+    return render(
+        request,
+        "web/booking_detail.html",
+        {**presenters.booking_row(r, now), "item": view.item, "allowed": allowed, "form": prolong_form, "ends": ends},
+        status=status,
+    )
+
+
+def _booking_view(request: HttpRequest, reservation_id: str) -> booking_selectors.BookingView:
     try:
-        view = booking_selectors.booking_view(reservation_id=reservation_id, actor=_actor(request), now=now, tz=tz)
+        return booking_selectors.booking_view(
+            reservation_id=reservation_id, actor=_actor(request), now=clock.now(), tz=clock.site_tz()
+        )
     except DomainError as error:
         if error.code == "not_found":
             raise Http404(error.message) from None
         raise
-    allowed = view.allowed
-    if prolong_form is None and allowed.latest_end is not None:
-        prolong_form = ProlongForm(initial={"end": allowed.latest_end.astimezone(tz)})
-    r = view.reservation
-    return render(
-        request,
-        "web/booking_detail.html",
-        {
-            "r": r,
-            "item": view.item,
-            "start": from_store(r.start),
-            "end": from_store(r.end),
-            "state": allowed.state,
-            "label": view.label,
-            "allowed": allowed,
-            "form": prolong_form,
-            "cancel_form": cancel_form or forms.Form(),
-        },
-        status=status,
-    )
 
 
 @require_GET
@@ -154,15 +188,44 @@ def prolong(request: HttpRequest, reservation_id: str) -> HttpResponse:
     return redirect("web:booking", reservation_id=reservation_id)
 
 
-@require_POST
+def _confirm_cancel_page(
+    request: HttpRequest, reservation_id: str, *, form: forms.Form | None = None, status: int = 200
+) -> HttpResponse:
+    """What cancelling (before the start) or ending now (after it) will do, with the one button that
+    does it; or, when the lifecycle refuses it, why not (the status from the error table)."""
+    view = _booking_view(request, reservation_id)
+    verdict = view.allowed.close
+    form = forms.Form({}) if form is None else form
+    if not verdict.allowed and not form.errors:
+        status = refuse(form, DomainError(verdict.refusal, **verdict.params))
+    now = clock.now()
+    return render(
+        request,
+        "web/confirm_cancel.html",
+        {
+            **presenters.booking_row(view.reservation, now),
+            "item": view.item,
+            "now": now,
+            "closing": view.allowed.member_closes_by_cancelling,
+            "form": form,
+            "allowed": verdict.allowed and not form.errors,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def cancel(request: HttpRequest, reservation_id: str) -> HttpResponse:
+    """GET: the confirmation page. POST: cancel before the start, or end now after it."""
+    if request.method == "GET":
+        return _confirm_cancel_page(request, reservation_id)
     try:
         reservation = member.reservation_cancel(user_id=str(request.user.pk), reservation_id=reservation_id)
     except DomainError as error:
-        cancel_form = forms.Form({})  # bound, so the refusal can be added to it
-        status = refuse(cancel_form, error)
-        return _booking_page(request, reservation_id, cancel_form=cancel_form, status=status)
+        form = forms.Form({})  # bound, so the refusal can be added to it
+        status = refuse(form, error)
+        return _confirm_cancel_page(request, reservation_id, form=form, status=status)
     if reservation.status == "cancelled":
         messages.success(request, f"Cancelled: {reservation.item_name}.")
     else:
@@ -172,30 +235,37 @@ def cancel(request: HttpRequest, reservation_id: str) -> HttpResponse:
     return redirect("web:booking", reservation_id=reservation_id)
 
 
+CURRENT_PAGE = 50  # bookings not yet ended, per page: a member rarely has more, so one page is in order
+
+
 @require_GET
 @login_required
 def my_bookings(request: HttpRequest) -> HttpResponse:
-    view = request.GET.get("show", "current")
-    if view not in ("current", "past"):
-        view = "current"
-    now = clock.now()
+    """Current: now (active, checked out, overdue), next, later. Past: ended, returned, cancelled,
+    newest first. Both paged; the order comes from the selector."""
+    show = request.GET.get("show", "current")
+    if show not in ("current", "past"):
+        show = "current"
+    now, cursor = clock.now(), request.GET.get("cursor", "")
     try:
         page = booking_selectors.my_bookings(
-            user_id=str(request.user.pk), view=view, now=now, cursor=request.GET.get("cursor", "")
+            user_id=str(request.user.pk),
+            view="current" if show == "current" else "history",
+            now=now,
+            cursor=cursor,
+            limit=CURRENT_PAGE if show == "current" else 20,
         )
     except DomainError as error:
         messages.error(request, f"{error.message} Here is the first page.")
-        return redirect(f"{request.path}?show={view}")
-    rows: list[dict[str, Any]] = [
-        {
-            "r": r,
-            "start": from_store(r.start),
-            "end": from_store(r.end),
-            "state": booking_selectors.state_of(r, now),
-            "label": booking_selectors.label_of(r, now),
-        }
-        for r in page.reservations
-    ]
-    if view == "current":
-        rows.sort(key=lambda row: row["start"], reverse=True)
-    return render(request, "web/my_bookings.html", {"rows": rows, "view": view, "next_cursor": page.next_cursor})
+        return redirect(f"{request.path}?show={show}")
+    rows = [presenters.booking_row(r, now) for r in page.reservations]
+    groups = (
+        presenters.current_groups(rows, first_page=not cursor)
+        if show == "current"
+        else [presenters.Group("past", "Past and cancelled", rows)]
+    )
+    return render(
+        request,
+        "web/my_bookings.html",
+        {"groups": groups, "rows": rows, "view": show, "next_cursor": page.next_cursor},
+    )

@@ -143,10 +143,12 @@ def test_catalogue_item_page_and_schedule_show_an_overdue_item_busy(loan, member
     [row] = catalogue_selectors.catalogue(start=start, end=start + HOUR).rows
     assert (row.free, row.next_free_start) == (False, None)
     page = member_client.get("/", {"start": local(start), "end": local(start + HOUR)})
-    assert "out on loan and overdue" in page.content.decode()
-    days = member_client.get(f"/items/{loan.item.item_id}/").context["detail"].days
-    later = [s for day in days for s in day.segments if not s.past and s.start >= from_store(loan.next.end)]
-    assert later and all(s.busy for s in later)  # busy every day shown, from the next booking's end on
+    assert "Out on loan and overdue" in page.content.decode()
+    for day in range(7):  # held every day, from the next booking's end on, until it is returned
+        shown = clock.now().astimezone(clock.site_tz()).date() + timedelta(days=day)
+        [d] = member_client.get(f"/items/{loan.item.item_id}/", {"day": shown}).context["detail"].schedule.days
+        later = [p for p in d.pieces if p.end > from_store(loan.next.end)]
+        assert later and all(p.kind == "held" and p.book is None for p in later)
     window = {"from": iso(start), "to": iso(start + 24 * HOUR)}
     busy = api(member, "get", f"/api/v1/items/{loan.item.item_id}/schedule", window).json()
     assert busy == [{"start": loan.late.start, "end": iso(start + 24 * HOUR)}]  # to the end of the window

@@ -14,8 +14,6 @@ from tests.factories import PASSWORD, make_item, make_user
 
 pytestmark = pytest.mark.e2e
 
-FORM_TIME = "%Y-%m-%dT%H:%M"  # what a datetime-local input holds
-
 
 def tomorrow_at(hour: int, minute: int = 0) -> datetime:
     """Tomorrow at a local wall-clock time of the site (aware, in the site's zone)."""
@@ -24,10 +22,6 @@ def tomorrow_at(hour: int, minute: int = 0) -> datetime:
     tz = clock.site_tz()
     day = clock.now().astimezone(tz).date() + timedelta(days=1)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
-
-
-def field(moment: datetime) -> str:
-    return moment.strftime(FORM_TIME)
 
 
 @pytest.fixture
@@ -79,44 +73,49 @@ def test_member_books_prolongs_and_cancels(page: Page, live_url: str, seeded) ->
     assert css_loaded, "site.css did not load"
 
     # The catalogue, for a window tomorrow: first everything, then free items only.
-    page.get_by_label("From").fill(field(search_from))
-    page.get_by_label("Until").fill(field(search_until))
+    page.get_by_label("From", exact=True).fill(search_from.strftime("%Y-%m-%d"))
+    page.get_by_label("From time").fill(search_from.strftime("%H:%M"))
+    page.get_by_label("Until", exact=True).fill(search_until.strftime("%Y-%m-%d"))
+    page.get_by_label("Until time").fill(search_until.strftime("%H:%M"))
     page.get_by_role("button", name="Show items").click()
     results = page.get_by_role("list", name=re.compile(r"items? ·"))
     expect(results.get_by_role("listitem")).to_have_count(2)
-    expect(results.get_by_role("listitem").filter(has_text=busy.name)).to_contain_text("Booked for this time")
+    expect(results.get_by_role("listitem").filter(has_text=busy.name)).to_contain_text("Not bookable for this time")
     expect(results.get_by_role("listitem").filter(has_text=free.name)).to_contain_text("Free for this time")
 
     page.get_by_label("Free only").check()
     page.get_by_role("button", name="Show items").click()
     expect(page).to_have_url(re.compile(r"free_only=on"))
     expect(page.get_by_label("Free only")).to_be_checked()
-    expect(page.get_by_label("From")).to_have_value(field(search_from))
+    expect(page.get_by_label("From", exact=True)).to_have_value(search_from.strftime("%Y-%m-%d"))
+    expect(page.get_by_label("From time")).to_have_value("10:00")
     results = page.get_by_role("list", name=re.compile(r"items? ·"))
     expect(results.get_by_role("listitem")).to_have_count(1)
     expect(results.get_by_role("link", name=free.name)).to_be_visible()
     expect(page.get_by_role("link", name=busy.name)).to_have_count(0)
 
-    # The item page, pre-filled with the searched window.
+    # The item page, its pickers set to the searched window (the item's starts and lengths).
     results.get_by_role("link", name=free.name).click()
     expect(page.get_by_role("heading", name=free.name, level=1)).to_be_visible()
-    start, end = page.get_by_label("Start", exact=True), page.get_by_label("End", exact=True)
-    expect(start).to_have_value(field(search_from))
-    expect(end).to_have_value(field(search_until))
+    start, length = page.get_by_label("Start", exact=True), page.get_by_label("Length", exact=True)
+    expect(page.get_by_label("Date", exact=True)).to_have_value(search_from.strftime("%Y-%m-%d"))
+    expect(start.locator("option:checked")).to_have_text("10:00")
+    expect(length.locator("option:checked")).to_have_text("2 hours")
 
-    # A refused action: 10:07 is off the item's 30-minute grid. A clear error, and nothing written.
-    start.fill(field(tomorrow_at(10, 7)))
-    end.fill(field(tomorrow_at(11)))
+    # A refused action: a start picked for one date, but another date chosen (and "Show starts" not
+    # pressed). A clear error, the chosen date's starts, and nothing written.
+    page.get_by_label("Date", exact=True).fill((search_from + timedelta(days=1)).strftime("%Y-%m-%d"))
     page.get_by_role("button", name="Book", exact=True).click()
-    expect(page.get_by_role("alert")).to_contain_text("line up with this item's slots")
-    expect(page.get_by_role("alert")).to_contain_text("10:00 to 10:30")
+    expect(page.get_by_role("alert")).to_contain_text("not on the date chosen")
     expect(page.get_by_role("heading", name=free.name, level=1)).to_be_visible()
     assert my_reservations(member_id) == []
     assert item_schedule(free.item_id) == []
 
     # A booking on the grid: 10:00 to 11:00 tomorrow.
-    page.get_by_label("Start", exact=True).fill(field(tomorrow_at(10)))
-    page.get_by_label("End", exact=True).fill(field(tomorrow_at(11)))
+    page.get_by_label("Date", exact=True).fill(search_from.strftime("%Y-%m-%d"))
+    page.get_by_role("button", name="Show starts").click()
+    page.get_by_label("Start", exact=True).select_option(label="10:00")
+    page.get_by_label("Length", exact=True).select_option(label="1 hour")
     page.get_by_role("button", name="Book", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text(f"Booked: {free.name}.")
     expect(page.get_by_role("heading", name=f"Booking: {free.name}", level=1)).to_be_visible()
@@ -128,11 +127,11 @@ def test_member_books_prolongs_and_cancels(page: Page, live_url: str, seeded) ->
     # My bookings lists it; open it from there.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My bookings").click()
     expect(page.get_by_role("heading", name="My bookings", level=1)).to_be_visible()
-    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=free.name))
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=free.name, exact=True))
     expect(row).to_have_count(1)
     expect(row).to_contain_text(tomorrow_at(10).strftime("%H:%M"))
-    expect(row).to_contain_text("Upcoming")
-    row.get_by_role("link", name=free.name).click()
+    expect(row).to_contain_text("Booked")
+    row.get_by_role("link", name=free.name, exact=True).click()
     expect(page).to_have_url(booking_url)
 
     # Prolong: the page offers the latest end (8 hours after the start, nothing booked after it).
@@ -140,8 +139,8 @@ def test_member_books_prolongs_and_cancels(page: Page, live_url: str, seeded) ->
     latest = tomorrow_at(18)
     expect(prolong).to_contain_text(f"up to {latest.strftime('%A')} {latest.day} {latest.strftime('%B, %H:%M')}")
     new_end = prolong.get_by_label("New end")
-    expect(new_end).to_have_value(field(latest))
-    new_end.fill(field(tomorrow_at(12)))
+    expect(new_end.locator("option:checked")).to_have_text("18:00 (7 hours more)")
+    new_end.select_option(label="12:00 (1 hour more)")
     prolong.get_by_role("button", name="Prolong", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text(f"Prolonged: {free.name}.")
     expect(page.locator("dt:text-is('Until') + dd")).to_contain_text("12:00")
@@ -149,10 +148,11 @@ def test_member_books_prolongs_and_cancels(page: Page, live_url: str, seeded) ->
     [stored] = my_reservations(member_id)
     assert (int(stored.prolong_count), stored.status) == (1, "booked")
 
-    # Cancel it.
-    page.get_by_role("region", name="Cancel").get_by_role("button", name="Cancel booking").click()
+    # Cancel it (after the confirmation page).
+    page.get_by_role("region", name="Cancel").get_by_role("link", name="Cancel booking").click()
+    page.get_by_role("button", name="Yes, cancel").click()
     expect(page.get_by_role("status")).to_contain_text(f"Cancelled: {free.name}.")
-    expect(page.get_by_role("button", name="Cancel booking")).to_have_count(0)
+    expect(page.get_by_role("link", name="Cancel booking")).to_have_count(0)
     [stored] = my_reservations(member_id)
     assert stored.status == "cancelled"
     assert item_schedule(free.item_id) == []

@@ -49,6 +49,7 @@ def test_sign_in_and_book_through_the_handler(aws, hosts, member, item, kind, ho
         book_url,
         {
             **booking_form,
+            "date": start.astimezone(tz).date().isoformat(),  # the picker's date, then a start on it
             "start": start.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
             "end": end.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
         },

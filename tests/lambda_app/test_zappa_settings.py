@@ -32,7 +32,14 @@ def test_zappa_stage(name):
     assert module_name == "reservations.lambda_app"
     assert callable(getattr(importlib.import_module(module_name), attribute))
     assert "django_settings" not in stage
-    assert stage["runtime"] == "python3.11"
+    assert stage["runtime"] == "python3.13"
+    assert stage["apigateway_version"] == "v2"  # an HTTP API: REST's integration calls with the function's role
+    assert stage["manage_roles"] is False and "role_name" not in stage  # Zappa 0.63 ignores role_name
+    assert stage["role_arn"] == f"arn:aws:iam::REPLACE-ME:role/reservations-{name}-lambda" or (
+        stage["role_arn"].startswith("arn:aws:iam::")
+        and stage["role_arn"].endswith(f":role/reservations-{name}-lambda")
+    )
+    assert stage["s3_bucket"].startswith(f"reservations-{name}-zappa-")  # else a random bucket per deploy
     assert stage["aws_region"] == "eu-west-1"
     assert stage["memory_size"] == 512
     assert stage["timeout_seconds"] == 30
@@ -40,7 +47,9 @@ def test_zappa_stage(name):
     assert stage["keep_warm"] is False
     assert stage["binary_support"] is True
     assert stage["apigateway_enabled"] is True
-    assert "exclude" not in stage
+    # exclude matches names anywhere: only folder names no installed package has (so Zappa never copies them)
+    assert all(n.startswith(".") or n in {"node_modules", "__pycache__"} for n in stage["exclude"]), stage["exclude"]
+    assert {".build", ".venv", "__pycache__"} <= set(stage["exclude"])
     assert "environment_variables" not in stage  # only reaches Zappa's own handler
     excluded = set(stage["exclude_glob"])
     assert {"tests", "docs", ".venv", "node_modules", ".git", "bench", ".localdata", "*.md"} <= excluded
@@ -51,4 +60,12 @@ def test_zappa_stage(name):
     assert env["ALLOWED_HOSTS"]
     assert env["SITE_TIME_ZONE"]
     assert all(isinstance(value, str) for value in env.values())
-    assert not [key for key in env if any(word in key.upper() for word in SECRET_WORDS)]
+    assert env["SECRET_KEY_PARAMETER"] == f"/reservations/{name}/secret-key"  # a name, read at cold start
+    named = [key for key in env if any(word in key.upper() for word in SECRET_WORDS)]
+    assert named == ["SECRET_KEY_PARAMETER"]
+    assert env["STATIC_DOMAIN"].endswith(".cloudfront.net")  # the private bucket is read through CloudFront
+
+
+def test_every_scheduled_event_names_its_job():
+    for entry in _stage("dev")["events"]:
+        assert entry["kwargs"] == {"job": entry["function"].rsplit(".", 1)[1]}

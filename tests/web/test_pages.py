@@ -51,8 +51,8 @@ def test_catalogue_shows_free_and_busy_items_with_next_free_start(member_client,
     assert rows["Busy van"].next_free_start == end
     body = r.content.decode()
     assert "Free for this time" in body
-    assert "Booked for this time" in body
-    assert "next free from" in body
+    assert "Not bookable for this time" in body and "already booked for part of that time." in body
+    assert "Next free for as long" in body
     assert "Retired drill" not in body
     assert "Europe/Amsterdam" in body  # the zone is named on the page
     assert other_member.email not in body
@@ -92,10 +92,11 @@ def test_item_page_shows_timeline_policy_and_form_without_other_names(member_cli
     member_bookings.reservation_create(
         user_id=member.pk, item_id=item.item_id, start=mine_start, end=mine_start + timedelta(hours=1)
     )
-    r = member_client.get(f"/items/{item.item_id}/")
+    day = start.astimezone(clock.site_tz()).date()
+    r = member_client.get(f"/items/{item.item_id}/", {"day": day})  # the day of both bookings
     assert r.status_code == 200
     body = r.content.decode()
-    assert len(r.context["detail"].days) == 7
+    assert [d.day for d in r.context["detail"].schedule.days] == [day]
     assert "Booked by you" in body
     assert "Booked</strong>" in body
     assert other_member.email not in body and other_member.pk not in body
@@ -121,7 +122,7 @@ def test_book_then_confirmation_page(member_client, member, item):
     body = page.content.decode()
     assert page.status_code == 200
     assert "Booked: Projector." in body
-    assert "Upcoming" in body
+    assert '<span class="state state-upcoming">Booked</span>' in body  # the member's word for "upcoming"
 
 
 @pytest.mark.parametrize(
@@ -219,7 +220,7 @@ def test_prolong_with_garbage_is_a_form_error(member_client, member, item):
 def test_cancel_from_the_page(member_client, member, item):
     start, end = future_slot()
     r = member_bookings.reservation_create(user_id=member.pk, item_id=item.item_id, start=start, end=end)
-    assert member_client.get(f"/bookings/{r.reservation_id}/cancel/").status_code == 405
+    assert member_client.get(f"/bookings/{r.reservation_id}/cancel/").status_code == 200  # the confirmation
     resp = member_client.post(f"/bookings/{r.reservation_id}/cancel/")
     assert resp.status_code == 302
     assert ReservationRecord.get(r.reservation_id, consistent_read=True).status == "cancelled"
@@ -243,7 +244,7 @@ def test_my_bookings_current_and_past_newest_first_and_paged(member_client, memb
     member_bookings.reservation_cancel(user_id=member.pk, reservation_id=made[0].reservation_id)
     r = member_client.get("/bookings/")
     names = [row["r"].item_name for row in r.context["rows"]]
-    assert names == ["Item 02", "Item 01"]  # newest first; the cancelled one is under past
+    assert names == ["Item 01", "Item 02"]  # next first, then later; the cancelled one is under past
     past = member_client.get("/bookings/", {"show": "past"})
     assert [row["r"].item_name for row in past.context["rows"]] == ["Item 00"]
     assert "Cancelled" in past.content.decode()
@@ -281,9 +282,9 @@ def test_cursor_of_another_user_is_refused(aws, member, other_member):
 
 def test_timeline_marks_todays_gone_hours_as_past_not_free(member_client, item):
     r = member_client.get(f"/items/{item.item_id}/")
-    today = r.context["detail"].days[0]
-    first = today.segments[0]
-    assert first.past is True and first.busy is False
+    [today] = r.context["detail"].schedule.days
+    first = today.pieces[0]
+    assert first.kind == "past" and first.book is None
     assert first.end <= clock.now()
-    assert all(not s.past for s in today.segments[1:])
+    assert all(p.kind != "past" for p in today.pieces[1:])
     assert "<strong>Past</strong>" in r.content.decode()

@@ -39,6 +39,12 @@ class UserRecord(BaseModel):
     # Access generation (absent on older records: 0). Every session and API token carries the one
     # it was issued under; deactivation and a password change add 1, so all of them die at once.
     generation = NumberAttribute(null=True)
+    # The member's calendar feed (accounts/calendar_feed.py), all absent until one is made: the
+    # SHA-256 of its secret (the secret itself is shown once, never kept), the access generation
+    # it was made under (a password change or deactivation ends it) and when it was made.
+    calendar_feed_hash = UnicodeAttribute(null=True)
+    calendar_feed_generation = NumberAttribute(null=True)
+    calendar_feed_made_at = UnicodeAttribute(null=True)
 
     directory = DirectoryIndex()
 

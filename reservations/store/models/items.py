@@ -24,10 +24,16 @@ class ScheduleEntry(MapAttribute):  # type: ignore[type-arg]
 
 
 class CatalogueIndex(GlobalSecondaryIndex["ItemRecord"]):
-    """Active items only (sparse: retired items have no catalogue_pk), sorted by category and name."""
+    """Active items only (sparse: retired items have no catalogue_pk), sorted by category and name.
+
+    It carries the whole booking policy, because "free" in the catalogue means bookable under the
+    item's rules (domain/availability.py): notice, horizon, grid and lengths, not only overlaps.
+    A projection cannot change in place, so this replaced the index "catalogue" (which lacked them)
+    under a new name; create_tables adds it to an existing table, and DynamoDB backfills it.
+    """
 
     class Meta:
-        index_name = "catalogue"
+        index_name = "catalogue_v2"
         projection = IncludeProjection(
             [
                 "item_id",
@@ -35,10 +41,18 @@ class CatalogueIndex(GlobalSecondaryIndex["ItemRecord"]):
                 "description",
                 "category",
                 "location",
-                "slot_minutes",
-                "min_duration_minutes",
-                "buffer_minutes",
+                "active",
                 "schedule",
+                "slot_minutes",
+                "slot_origin_minutes",
+                "min_duration_minutes",
+                "max_duration_minutes",
+                "min_notice_minutes",
+                "max_ahead_days",
+                "max_prolongations",
+                "buffer_minutes",
+                "requires_checkout",
+                "no_show_grace_minutes",
             ]
         )
 
@@ -60,6 +74,7 @@ class ItemRecord(BaseModel):
     sort_key = UnicodeAttribute(null=True)
     # Booking policy (see reservations.domain.policy.Policy for meaning and defaults).
     slot_minutes = NumberAttribute()
+    slot_origin_minutes = NumberAttribute(null=True)  # absent on older items: 0 (midnight)
     min_duration_minutes = NumberAttribute()
     max_duration_minutes = NumberAttribute()
     min_notice_minutes = NumberAttribute()
