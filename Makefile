@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test load lint format typecheck install clean package package-test rehearse
+.PHONY: help run dev test load lint format typecheck install clean package package-test rehearse
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,13 +23,16 @@ $(NODE_STAMP): package.json package-lock.json
 
 install: $(STAMP) $(NODE_STAMP) ## create .venv and install everything (run and test; npm: axe-core for the browser test)
 
-run: $(STAMP) ## run the site on http://127.0.0.1:$${PORT:-8000} with a local DynamoDB and demo data
+run: $(STAMP) ## run the site on http://127.0.0.1:$${PORT:-8000} (waitress, threads) with a local DynamoDB and demo data
 	$(PY) -m localdev.devserver
+
+dev: $(STAMP) ## the same with Django's auto-reloading development server (for editing code, not for a crowd)
+	$(PY) -m localdev.devserver --dev
 
 test: $(STAMP) $(NODE_STAMP) ## run the whole test suite (unit, store, web, Lambda, concurrency, browser)
 	$(PY) -m pytest -n 2 --dist loadgroup
 
-load: $(STAMP) ## the load run: 100 members for 60 s against the app and the local DynamoDB (LOAD_MEMBERS, LOAD_SECONDS)
+load: $(STAMP) ## the load run: 100 members for 60 s against `make run` with 10,000 items stored (LOAD_MEMBERS, LOAD_SECONDS, LOAD_ITEMS)
 	$(PY) -m pytest -m load tests/load -s
 
 lint: $(STAMP) ## ruff lint and format check, mypy on the domain and services

@@ -73,7 +73,14 @@ DEMO_ITEMS: list[tuple[str, str, str, str, str, Policy]] = [
         "Rooms",
         "Floor 2",
         "4 seats, phone booth size.",
-        Policy(slot_minutes=15, min_duration_minutes=15, max_duration_minutes=2 * HOUR, max_prolongations=3),
+        # 30 days ahead: 15-minute bookings 60 days ahead would outgrow the item record (Policy.schedule_fit)
+        Policy(
+            slot_minutes=15,
+            min_duration_minutes=15,
+            max_duration_minutes=2 * HOUR,
+            max_prolongations=3,
+            max_ahead_days=30,
+        ),
     ),
     (
         "demo-room-c",

@@ -1,10 +1,11 @@
 """`make run`: the whole site on this machine, no AWS account, nothing to start by hand.
 
-Starts the local DynamoDB server (moto, one request at a time, snapshot to .localdata/),
-creates the tables, loads the demo data once, prints the demo accounts, and serves the site
-with Django's runserver. The database runs in its own process, started here, so Django's
-autoreloader restarts only the site, never the database. Ctrl-C stops both; the database
-writes its final snapshot first.
+Starts the local DynamoDB server (moto, one request at a time, snapshot to .localdata/, or to
+LOCALDATA_DIR), creates the tables, loads the demo data once, prints the demo accounts, and serves
+the site through waitress with threads (localdev/wsgiserver.py), which holds a crowd.
+`make dev` (`--dev`) serves with Django's auto-reloading runserver instead. The database runs in
+its own process, started here, so the autoreloader restarts only the site, never the database.
+Ctrl-C stops both; the database writes its final snapshot first.
 
 With DYNAMODB_ENDPOINT_URL already set, no local server is started and no demo data is
 loaded unless that endpoint is on this machine.
@@ -19,7 +20,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / ".localdata"
+DATA_DIR = Path(os.environ.get("LOCALDATA_DIR") or ROOT / ".localdata")
 DEFAULT_DEMO_PASSWORD = "demo-password-2026"
 
 
@@ -28,7 +29,7 @@ def _python(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 
 
 def start_localdb(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
-    DATA_DIR.mkdir(exist_ok=True)
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -67,11 +68,17 @@ def runserver_args(port: str) -> list[str]:
     return ["manage.py", "runserver", "--insecure", f"127.0.0.1:{port}"]
 
 
+def site_args(port: str, *, dev: bool) -> list[str]:
+    """`make run`: waitress (threads, static files from the app); `make dev`: the reloading runserver."""
+    return runserver_args(port) if dev else ["-m", "localdev.wsgiserver", port]
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    dev = "--dev" in (sys.argv[1:] if argv is None else argv)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops everything too, like Ctrl-C
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "reservations.settings")
@@ -106,7 +113,7 @@ def main() -> int:
             )
         # Own process groups: we decide how children stop (a background shell ignores SIGINT).
         site = subprocess.Popen(  # noqa: S603
-            [sys.executable, *runserver_args(port)], cwd=ROOT, env=env, start_new_session=True
+            [sys.executable, *site_args(port, dev=dev)], cwd=ROOT, env=env, start_new_session=True
         )
         try:
             return site.wait()

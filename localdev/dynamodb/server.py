@@ -28,7 +28,7 @@ from typing import Any
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from localdev.dynamodb import snapshot
+from localdev.dynamodb import ordering, snapshot, transactions, view
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +134,8 @@ class LocalDynamoDB:
         self._snapshot_path = snapshot_path
         self._snapshot_interval = snapshot_interval
         self._stopping = threading.Event()
+        self._write_lock = threading.Lock()
+        self._encoder = view.Encoder()
         self._stopped = False
         self.port: int = httpd.server_port
         address = str(httpd.server_address[0])
@@ -171,12 +173,12 @@ class LocalDynamoDB:
         if self._snapshot_thread.is_alive():
             self._snapshot_thread.join()
         try:
-            with self._app.exclusive() as headers:
-                try:
-                    if self._snapshot_path:
-                        self._write_snapshot(headers)
-                finally:
+            with self._write_lock:
+                with self._app.exclusive():
+                    views = view.capture() if self._snapshot_path else None
                     self._app.closed = True
+                if views is not None:
+                    self._write(views)
         finally:
             if self._serve_thread.ident is not None:  # shutdown() hangs if never served
                 self._httpd.shutdown()
@@ -185,6 +187,8 @@ class LocalDynamoDB:
             with _active_lock:
                 if _active is self:
                     _active = None
+                    transactions.uninstall()
+                    ordering.uninstall()
 
     def _start(self) -> None:
         self._serve_thread.start()
@@ -192,57 +196,32 @@ class LocalDynamoDB:
             _reset_moto(self.endpoint_url, headers)
             data = snapshot.load(self._snapshot_path) if self._snapshot_path else None
             if data is not None:
-                snapshot.restore(self.endpoint_url, data, headers=headers)
+                view.restore(self.endpoint_url, data, headers=headers)
             self._app.dirty = False
         if self._snapshot_path:
             self._snapshot_thread.start()
 
     def _snapshot_loop(self) -> None:
-        """Snapshot every interval, but only when a write happened since the last."""
+        """Snapshot every interval, but only when a write happened since the last: the view is
+        taken under the request lock (references only), encoded and written outside it."""
         while not self._stopping.wait(self._snapshot_interval):
             if not self._app.dirty:
                 continue
             try:
-                with self._app.exclusive() as headers:
-                    self._write_snapshot(headers)
+                with self._write_lock:
+                    with self._app.exclusive():
+                        views = view.capture()
+                        self._app.dirty = False
+                    self._write(views)
             except Exception:
+                self._app.dirty = True
                 logger.exception("localdb: periodic snapshot failed; will retry")
 
-    def _write_snapshot(self, headers: dict[str, str]) -> None:
-        """Dump and write; the caller holds the request lock.
-
-        Writing the file under the lock as well keeps the file's history in
-        the same order as the data's, whichever thread writes it.
-        """
+    def _write(self, views: list[view.TableView]) -> None:
+        """Encode and write a captured view; the caller holds the write lock (not the request
+        lock), which keeps the file's history in the same order as the data's."""
         assert self._snapshot_path is not None
-        self._app.dirty = False
-        try:
-            data = snapshot.dump(self.endpoint_url, regions=_regions_with_tables(), headers=headers)
-            snapshot.write_atomic(self._snapshot_path, data)
-        except BaseException:
-            self._app.dirty = True
-            raise
-
-
-def _regions_with_tables() -> list[str]:
-    """Regions in which moto holds DynamoDB tables.
-
-    The app's region comes from its settings (eu-west-1 unless configured),
-    so the snapshot must not assume one.  Asking moto is a dict walk, while
-    probing all ~30 regions over HTTP would hold the request lock ~0.2 s per
-    snapshot.  Called under the lock, so the dicts are not changing.  Only
-    moto's default account is reachable here, as every access key maps to it.
-    """
-    from moto.dynamodb.models import dynamodb_backends
-
-    return sorted(
-        {
-            region
-            for account in list(dynamodb_backends.values())
-            for region, backend in list(account.items())
-            if backend.tables
-        }
-    )
+        snapshot.write_atomic(self._snapshot_path, self._encoder.chunks(views))
 
 
 def _reset_moto(endpoint_url: str, headers: dict[str, str]) -> None:
@@ -282,6 +261,8 @@ def start_server(
         httpd = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
         server = LocalDynamoDB(httpd, app, snapshot_path, snapshot_interval)
         _active = server
+        transactions.install()  # item-level undo, copy-on-write items (uninstalled on stop)
+        ordering.install()  # Query and Scan sort on plain values, computed once per item
     try:
         server._start()
     except BaseException:

@@ -118,12 +118,12 @@ def restore(endpoint_url: str, data: Snapshot, *, headers: Mapping[str, str] | N
                 TableName=name,
                 TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl["AttributeName"]},
             )
-        items = [_decode_item(item) for item in table.get("Items", [])]
+        items = [decode_item(item) for item in table.get("Items", [])]
         for start in range(0, len(items), _BATCH_SIZE):
             _batch_put(client, name, items[start : start + _BATCH_SIZE])
 
 
-def write_atomic(path: str | os.PathLike[str], data: Snapshot) -> None:
+def write_atomic(path: str | os.PathLike[str], data: Snapshot | Iterable[str]) -> None:
     """Write `data` as JSON so that `path` always holds a complete snapshot.
 
     The JSON goes to a temporary file in the same directory (same filesystem,
@@ -136,7 +136,10 @@ def write_atomic(path: str | os.PathLike[str], data: Snapshot) -> None:
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
+            if isinstance(data, dict):
+                json.dump(data, handle, separators=(",", ":"))
+            else:  # the JSON text already, in pieces (the server's incremental encoder)
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, target)
@@ -157,6 +160,13 @@ def load(path: str | os.PathLike[str]) -> Snapshot | None:
 
 def _table_spec(client: Any, name: str) -> dict[str, Any]:
     desc = client.describe_table(TableName=name)["Table"]
+    return spec_from(desc, client.describe_time_to_live(TableName=name)["TimeToLiveDescription"])
+
+
+def spec_from(desc: Mapping[str, Any], ttl: Mapping[str, Any]) -> dict[str, Any]:
+    """A table's schema for the snapshot, from DescribeTable's and DescribeTimeToLive's answers
+    (the server's view passes moto's own, which have the same shape)."""
+    name = desc["TableName"]
     billing = desc.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED")
     spec: dict[str, Any] = {
         "TableName": name,
@@ -183,7 +193,6 @@ def _table_spec(client: Any, name: str) -> dict[str, Any]:
     stream = desc.get("StreamSpecification")
     if stream and stream.get("StreamEnabled"):
         spec["StreamSpecification"] = stream
-    ttl = client.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
     if ttl.get("TimeToLiveStatus") in ("ENABLED", "ENABLING"):
         spec["TimeToLive"] = {"AttributeName": ttl["AttributeName"], "Enabled": True}
     return spec
@@ -230,7 +239,8 @@ def _encode_item(item: Mapping[str, Any]) -> dict[str, Any]:
     return {name: _encode_value(value) for name, value in item.items()}
 
 
-def _decode_item(item: Mapping[str, Any]) -> dict[str, Any]:
+def decode_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A snapshot item as boto3 (and moto's request parser) hold it: binary values as bytes."""
     return {name: _decode_value(value) for name, value in item.items()}
 
 
@@ -258,5 +268,5 @@ def _decode_value(value: Mapping[str, Any]) -> dict[str, Any]:
     if kind == "L":
         return {"L": [_decode_value(v) for v in inner]}
     if kind == "M":
-        return {"M": _decode_item(inner)}
+        return {"M": decode_item(inner)}
     return {kind: inner}

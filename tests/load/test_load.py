@@ -1,10 +1,11 @@
 """A bounded load run: 100 simulated members over 60 seconds, browsing and booking a few popular items,
-against the app in its own process (threaded WSGI server) and the local DynamoDB server process, all on
-loopback. Zero 5xx, zero double bookings, every confirmed booking present afterwards (the store is
-re-read). Prints throughput and latency percentiles.
+against the `make run` server (localdev.devserver: waitress and the local DynamoDB, each its own
+process) with 10,000 items and 20,000 bookings already stored (filled in bulk: tests/load/fill.py),
+all on loopback. Zero 5xx, zero double bookings, every confirmed booking present afterwards (the store
+is re-read). Prints throughput, latency percentiles and both server processes' memory (RSS).
 
-LOAD_MEMBERS and LOAD_SECONDS change the size (defaults 100 and 60). Run by `make load`; `make test`
-leaves it out (it takes a minute of both cores).
+LOAD_MEMBERS, LOAD_SECONDS and LOAD_ITEMS change the size (defaults 100, 60 and 10,000; two bookings
+per item). Run by `make load`; `make test` leaves it out (it takes a few minutes of both cores).
 """
 
 from __future__ import annotations
@@ -14,33 +15,32 @@ import os
 import random
 import re
 import statistics
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 
-from localdev.dynamodb.process import local_dynamodb
-from localdev.dynamodb.process import started as start_process
 from reservations import clock
 from reservations.domain import lifecycle
 from reservations.store import connection as store_connection
 from reservations.store.models import ItemRecord, ReservationRecord
-from reservations.store.tables import create_tables
 from reservations.store.timefmt import from_store
 from tests.factories import PASSWORD, make_item, make_user
+from tests.load.fill import fill
+from tests.localdev.makerun import free_port, make_run, memory_mb
 
 pytestmark = [pytest.mark.load, pytest.mark.real_clock, pytest.mark.xdist_group("load")]  # `make load`, not `make test`
-ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = int(os.environ.get("LOAD_MEMBERS", "100"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
+STORED_ITEMS = int(os.environ.get("LOAD_ITEMS", "10000"))
+MAX_RSS_MB = 500  # each server process: "a few hundred MB" at most (moto keeps every item as Python objects)
 ITEMS = 5
 EXPECTED = {200, 302, 409, 422}  # pages, redirects after a write, conflicts, refused forms
 FMT = "%Y-%m-%dT%H:%M"
@@ -106,66 +106,65 @@ def simulate(member: Member, *, deadline: float, items: list[str], slots: list[d
         time.sleep(rng.uniform(4.0, 12.0))  # think time: a person reading the page
 
 
-def test_members_browse_and_book_under_load():
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with local_dynamodb(env) as endpoint:
+def test_members_browse_and_book_under_load(tmp_path):
+    port, db_port = free_port(), free_port()
+    endpoint = f"http://127.0.0.1:{db_port}"
+    extra = {
+        "LOCALDB_PORT": str(db_port),
+        # The local DynamoDB answers one request at a time; under 100 members its queue (not
+        # DynamoDB) sets the latency, so the app may wait longer for it than for DynamoDB.
+        "DYNAMODB_READ_TIMEOUT_SECONDS": "15",
+        "LOG_LEVEL": "ERROR",  # 409s are expected here; a 5xx still logs (and fails the test)
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    with make_run(tmp_path, port=port, extra_env=extra):
         store_connection.use(store_connection.make_connection(host=endpoint, max_pool_connections=16))
         try:
-            create_tables()
-            items = [make_item(name=f"Popular {i}").item_id for i in range(ITEMS)]
-            emails = [f"member{i}@example.com" for i in range(MEMBERS)]
-            for email in emails:
-                make_user(email=email)
-            tz = clock.site_tz()
-            day = datetime.now(tz).date() + timedelta(days=1)
-            slots = [datetime(day.year, day.month, day.day, hour, tzinfo=tz) for hour in range(8, 16)]
-
-            app_env = {
-                **env,
-                "DYNAMODB_ENDPOINT_URL": endpoint,
-                "DYNAMODB_MAX_POOL_CONNECTIONS": "64",
-                # The local server answers one request at a time; under 100 members its queue (not
-                # DynamoDB) sets the latency, so the app may wait longer for it than for DynamoDB.
-                "DYNAMODB_READ_TIMEOUT_SECONDS": "15",
-                "DEBUG": "0",
-                "ALLOWED_HOSTS": "127.0.0.1",
-                "LOG_LEVEL": "ERROR",  # 409s are expected here; a 5xx still logs (and fails the test)
-                "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            }
-            with start_process([sys.executable, "-m", "tests.load.appserver"], ready="APP_READY", env=app_env) as base:
-                log, confirmed, lock, errors = [], [], threading.Lock(), []
-                started = time.monotonic()
-                deadline = started + SECONDS
-
-                def run(email: str) -> None:
-                    try:
-                        simulate(
-                            Member(base, email, log, lock),
-                            deadline=deadline,
-                            items=items,
-                            slots=slots,
-                            confirmed=confirmed,
-                        )
-                    except BaseException as error:  # reported below, with the member
-                        errors.append(f"{email}: {error!r}")
-
-                threads = [threading.Thread(target=run, args=(email,), daemon=True) for email in emails]
-                for t in threads:
-                    t.start()
-                for t in threads:
-                    t.join(timeout=SECONDS + 60)
-                elapsed = time.monotonic() - started
-                assert not any(t.is_alive() for t in threads), "members still running after the deadline"
-
-            report(log, confirmed, elapsed)
-            assert not errors, errors[:5]
-            statuses = Counter(status for status, _, _ in log)
-            assert not [s for s in statuses if s >= 500], statuses
-            assert set(statuses) <= EXPECTED, statuses
-            assert confirmed, "no booking got through: the run proves nothing"
-            verify_store(items, confirmed)
+            started_fill = time.monotonic()
+            fill(endpoint, items=STORED_ITEMS, bookings_per_item=2)
+            print(f"\nfilled {STORED_ITEMS} items with 2 bookings each in {time.monotonic() - started_fill:.0f} s")
+            run_members(f"http://127.0.0.1:{port}", memory=lambda: memory_mb(tmp_path, port))
         finally:
             store_connection.reset()
+
+
+def run_members(base: str, *, memory: Callable[[], dict[str, int]]) -> None:
+    items = [make_item(name=f"Popular {i}").item_id for i in range(ITEMS)]
+    emails = [f"member{i}@example.com" for i in range(MEMBERS)]
+    for email in emails:
+        make_user(email=email)
+    tz = clock.site_tz()
+    day = datetime.now(tz).date() + timedelta(days=1)
+    slots = [datetime(day.year, day.month, day.day, hour, tzinfo=tz) for hour in range(8, 16)]
+
+    log, confirmed, lock, errors = [], [], threading.Lock(), []
+    started = time.monotonic()
+    deadline = started + SECONDS
+
+    def run(email: str) -> None:
+        try:
+            simulate(Member(base, email, log, lock), deadline=deadline, items=items, slots=slots, confirmed=confirmed)
+        except BaseException as error:  # reported below, with the member
+            errors.append(f"{email}: {error!r}")
+
+    threads = [threading.Thread(target=run, args=(email,), daemon=True) for email in emails]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=SECONDS + 60)
+    elapsed = time.monotonic() - started
+    assert not any(t.is_alive() for t in threads), "members still running after the deadline"
+
+    report(log, confirmed, elapsed)
+    rss = memory()
+    print(f"memory (RSS, MB): {rss}")
+    assert set(rss) == {"dynamodb", "site"} and all(mb < MAX_RSS_MB for mb in rss.values()), rss
+    assert not errors, errors[:5]
+    statuses = Counter(status for status, _, _ in log)
+    assert not [s for s in statuses if s >= 500], statuses
+    assert set(statuses) <= EXPECTED, statuses
+    assert confirmed, "no booking got through: the run proves nothing"
+    verify_store(items, confirmed)
 
 
 def report(log: list, confirmed: list, elapsed: float) -> None:
