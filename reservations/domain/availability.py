@@ -65,7 +65,7 @@ def next_start(
     buffer = timedelta(minutes=policy.buffer_minutes)
     candidate = grid.align_up(earliest, policy, tz)
     for _ in range(MAX_STEPS):
-        if candidate > horizon:
+        if candidate >= horizon:  # a start is bookable strictly before the horizon (rules.check_booking)
             return None
         end = grid.add_minutes(candidate, minutes, policy, tz)
         blocking = rules.clashes(schedule, candidate, end, buffer_minutes=policy.buffer_minutes, now=now)

@@ -56,7 +56,7 @@ def _exists(candidate: datetime, tz: tzinfo) -> datetime | None:
 def align_down(moment: datetime, policy: Policy, tz: tzinfo) -> datetime:
     """The latest grid point at or before `moment`."""
     if _near_a_change(moment, policy, tz):
-        return max(u for u in _instants_around(moment, policy, tz) if u <= moment)
+        return _nearest(moment, policy, tz, up=False)
     local = moment.astimezone(tz).replace(second=0, microsecond=0, tzinfo=None)
     candidate = _floor_wall(local, policy)
     while True:
@@ -69,7 +69,7 @@ def align_down(moment: datetime, policy: Policy, tz: tzinfo) -> datetime:
 def align_up(moment: datetime, policy: Policy, tz: tzinfo) -> datetime:
     """The earliest grid point at or after `moment`."""
     if _near_a_change(moment, policy, tz):
-        return min(u for u in _instants_around(moment, policy, tz) if u >= moment)
+        return _nearest(moment, policy, tz, up=True)
     down = align_down(moment, policy, tz)
     if down >= moment:
         return down
@@ -103,11 +103,24 @@ def _near_a_change(moment: datetime, policy: Policy, tz: tzinfo) -> bool:
     return (moment - reach).astimezone(tz).utcoffset() != (moment + reach).astimezone(tz).utcoffset()
 
 
-def _instants_around(moment: datetime, policy: Policy, tz: tzinfo) -> list[datetime]:
+def _nearest(moment: datetime, policy: Policy, tz: tzinfo, *, up: bool) -> datetime:
+    """The grid point nearest `moment` on one side, from the moments around it; the window widens
+    when a skipped hour took the only grid time in it (a 4-hour grid whose 02:00 the clocks skip)."""
+    slots = 1
+    while True:
+        around = _instants_around(moment, policy, tz, slots)
+        if up and (later := [u for u in around if u >= moment]):
+            return min(later)
+        if not up and (earlier := [u for u in around if u <= moment]):
+            return max(earlier)
+        slots *= 2
+
+
+def _instants_around(moment: datetime, policy: Policy, tz: tzinfo, slots: int = 1) -> list[datetime]:
     """Every moment a grid time names, from well before `moment` to well after it (sub-day grids)."""
     step = timedelta(minutes=policy.slot_minutes)
     local = moment.astimezone(tz).replace(tzinfo=None)
-    wall, last = _floor_wall(local - _NEAR - step, policy), local + _NEAR + step
+    wall, last = _floor_wall(local - _NEAR - step * slots, policy), local + _NEAR + step * slots
     out: list[datetime] = []
     while wall <= last:
         for fold in (0, 1):

@@ -85,7 +85,7 @@ def check_booking(
         raise DomainError("in_past")
     if start < now + timedelta(minutes=policy.min_notice_minutes):
         raise DomainError("too_soon", min_notice=minutes_text(policy.min_notice_minutes))
-    if start > now + timedelta(days=policy.max_ahead_days):
+    if start >= now + timedelta(days=policy.max_ahead_days):  # before the horizon, as the pages draw it
         raise DomainError("too_far_ahead", max_ahead=days_text(policy.max_ahead_days))
     if not (is_aligned(start, policy, tz) and is_aligned(end, policy, tz)):
         raise DomainError("not_aligned", slot=minutes_text(policy.slot_minutes), example=example(policy))
