@@ -1,4 +1,7 @@
-"""Emails to members: booked, prolonged, cancelled, released (no-show), reminder, overdue.
+"""Emails to members: booked, prolonged, cancelled, released (no-show), reminder, overdue; and
+every change staff make to a member's booking: changed (override, move), cancelled (with the
+reason), checked out, checked in, the item retired (the booking kept), and the desk's reminder to
+return an overdue loan (the "overdue" email).
 
 One place sends them all, through Django's email API (Amazon SES in AWS, the console locally,
 locmem in tests). Services call `send` after their transaction committed; jobs call it after
@@ -33,6 +36,10 @@ SUBJECTS = {
     "released": "Released (not picked up): {item}",
     "reminder": "Reminder: your booking of {item} ends soon",
     "overdue": "Overdue: please return {item}",
+    "changed": "Changed by staff: {item}",
+    "checked_out": "Checked out: {item}",
+    "checked_in": "Checked in: {item}",
+    "retired": "Item retired: {item} (your booking stands)",
 }
 KINDS = tuple(SUBJECTS)
 
@@ -41,7 +48,7 @@ def booking_url(reservation_id: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("web:booking", kwargs={"reservation_id": reservation_id})
 
 
-def render(kind: str, reservation: ReservationRecord, *, name: str) -> tuple[str, str, str]:
+def render(kind: str, reservation: ReservationRecord, *, name: str, reason: str = "") -> tuple[str, str, str]:
     """(subject, text body, HTML body); the bodies from templates/emails/<kind>.txt and .html."""
     if kind not in KINDS:
         raise ValueError(f"unknown email kind {kind!r}")
@@ -52,12 +59,13 @@ def render(kind: str, reservation: ReservationRecord, *, name: str) -> tuple[str
         "end": from_store(reservation.end),
         "url": booking_url(reservation.reservation_id),
         "site_time_zone": settings.TIME_ZONE,
+        "reason": reason,  # why staff made the change (an override's reason), when they gave one
     }
     subject = SUBJECTS[kind].format(item=reservation.item_name)
     return subject, render_to_string(f"emails/{kind}.txt", context), render_to_string(f"emails/{kind}.html", context)
 
 
-def send(kind: str, reservation: ReservationRecord, *, user: Any = None) -> bool:
+def send(kind: str, reservation: ReservationRecord, *, user: Any = None, reason: str = "") -> bool:
     """Email the booking's member. True when handed to the backend; never raises."""
     try:
         if user is None:
@@ -65,7 +73,7 @@ def send(kind: str, reservation: ReservationRecord, *, user: Any = None) -> bool
         if user is None or not user.is_active or not user.email:
             logger.warning("No email %s for %s: no active user with an address", kind, reservation.reservation_id)
             return False
-        subject, text, html = render(kind, reservation, name=user.get_short_name())
+        subject, text, html = render(kind, reservation, name=user.get_short_name(), reason=reason)
         message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
         message.attach_alternative(html, "text/html")
         message.send()

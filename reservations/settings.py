@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "reservations.middleware.SecurityHeadersMiddleware",
     "reservations.middleware.StoreUnavailableMiddleware",
     "reservations.accounts.prefetch.RequestScopeMiddleware",
+    "reservations.audit.channel.ChannelMiddleware",  # page or API, on each audit entry
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

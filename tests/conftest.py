@@ -40,6 +40,9 @@ def aws():
         # The process-wide botocore client is kept across tests: moto intercepts every client
         # while a mock is active, and each mock_aws() starts with empty backends.
         create_tables()
+        from reservations.catalogue.categories import forget
+
+        forget()  # the list of categories is kept per process (catalogue/categories.py), not per store
         yield
 
 

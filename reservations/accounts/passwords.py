@@ -1,11 +1,17 @@
 """Passwords: setting a new one (the member's own change, the set-password link) and the
-one-time set-password links (new users get one from an admin)."""
+one-time set-password links (new users get one from an admin, by email: invitations.py; members
+who forgot theirs ask for one: recovery.py)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.utils.http import base36_to_int
 from pynamodb.exceptions import UpdateError
 
+from reservations import clock
 from reservations.domain.errors import DomainError
 from reservations.store.errors import response_code
 from reservations.store.models import UserRecord
@@ -31,9 +37,12 @@ def set_password_token(user: User) -> str:
 
 
 def user_for_set_password(*, user_id: str, token: str) -> User | None:
-    """The user the link is for, or None when the link is unknown, used, expired or the user inactive."""
+    """The user the link is for, or None when the link is unknown, used, expired or the user inactive.
+    The link is an admin's set-password link or a "forgot password" one (recovery.py)."""
     user = user_by_id(user_id)
-    if user is None or not user.is_active or not set_password_tokens.check_token(user, token):
+    if user is None or not user.is_active:
+        return None
+    if not (set_password_tokens.check_token(user, token) or reset_tokens.check_token(user, token)):
         return None
     return user
 
@@ -60,3 +69,29 @@ def password_set(*, user: User, password: str) -> User:
     user.generation = int(record.generation or 0)  # the update answers the stored row (ALL_NEW)
     end_access(str(user.pk))
     return user
+
+
+class ResetTokens(PasswordResetTokenGenerator):
+    """Tokens for "forgot password" links: like set-password links (one-time: the password hash is
+    part of the token; the user's last login too), but expiring after RESET_LINK_SECONDS, and
+    dated by the site's clock (reservations.clock)."""
+
+    key_salt = "reservations.accounts.reset_password"
+
+    def _now(self) -> datetime:
+        return clock.now().astimezone(UTC).replace(tzinfo=None)
+
+    def check_token(self, user: Any, token: str | None) -> bool:
+        if not super().check_token(user, token):
+            return False
+        assert token is not None
+        made = base36_to_int(token.split("-")[0])
+        return bool(0 <= self._num_seconds(self._now()) - made <= RESET_LINK_SECONDS)
+
+
+RESET_LINK_SECONDS = 60 * 60  # a forgotten password's link works for an hour
+reset_tokens = ResetTokens()
+
+
+def reset_token(user: User) -> str:
+    return reset_tokens.make_token(user)

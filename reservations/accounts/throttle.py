@@ -62,10 +62,17 @@ def address_key(address: str) -> str:
 
 def reserve(*, email: str, address: str) -> Attempt:
     """Reserve one attempt on the account's counter, then on the address's; all or nothing."""
-    counters = (
-        (account_key(email), settings.SIGNIN_MAX_FAILURES_PER_ACCOUNT),
-        (address_key(address), settings.SIGNIN_MAX_FAILURES_PER_ADDRESS),
+    return reserve_counters(
+        (
+            (account_key(email), settings.SIGNIN_MAX_FAILURES_PER_ACCOUNT),
+            (address_key(address), settings.SIGNIN_MAX_FAILURES_PER_ADDRESS),
+        )
     )
+
+
+def reserve_counters(counters: tuple[tuple[str, int], ...]) -> Attempt:
+    """Reserve one attempt on each (key, limit) counter in turn; all or nothing (other throttles,
+    e.g. password reset requests: accounts/recovery.py, use their own keys)."""
     held: list[Held] = []
     try:
         for key, limit in counters:

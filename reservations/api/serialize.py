@@ -76,7 +76,8 @@ ITEM_FIELDS: dict[str, Field] = {
 ITEM_SUMMARY = Shape(
     "ItemSummary",
     {
-        **{name: through(getter("item"), f) for name, f in ITEM_FIELDS.items()},
+        # Read from the catalogue index, which holds no description (issue 12): GET /items/{id} has it.
+        **{name: through(getter("item"), f) for name, f in ITEM_FIELDS.items() if name != "description"},
         "available": Field(
             nullable(BOOLEAN), lambda row: row.free, "Free for the window asked; null without a window."
         ),

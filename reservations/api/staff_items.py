@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 
-from reservations.catalogue import selectors, services
+from reservations.catalogue import details, retire, selectors, services
 from reservations.domain import limits
 from reservations.domain.policy import LIMITS, Policy
 from reservations.store.convert import POLICY_FIELDS
@@ -16,6 +16,7 @@ from . import staff_serialize as ss
 from .errors import invalid
 from .forms import NestedFormField, StrictBooleanField, StrictIntegerField, TextField
 from .http import Call, Endpoint, Reply, route
+from .staff_bookings import staff_actor
 
 DEFAULTS = Policy()
 
@@ -83,7 +84,7 @@ def create_item(call: Call) -> Reply:
 
 
 def get_item(call: Call, item_id: str) -> Reply:
-    return Reply(200, ss.STAFF_ITEM.dump(selectors.item_for_staff(item_id)))
+    return Reply(200, ss.STAFF_ITEM.dump(details.item_for_staff(item_id)))  # with its description
 
 
 def update_item(call: Call, item_id: str) -> Reply:
@@ -102,25 +103,41 @@ def update_item(call: Call, item_id: str) -> Reply:
     return Reply(200, ss.STAFF_ITEM.dump(item))
 
 
+class RetireForm(ReasonForm):
+    cancel_upcoming_bookings = StrictBooleanField(
+        required=False,
+        help_text="Cancel each upcoming booking not handed out, with the reason (required then); each member is "
+        "emailed it. Default: false, they run on until they end (each member is told the item is retired). "
+        "On a retired item, true cancels the bookings it still has.",
+    )
+
+
 def retire_item(call: Call, item_id: str) -> Reply:
-    item = services.item_retire(actor_id=call.user_id, item_id=item_id, reason=call.data["reason"])
-    return Reply(200, ss.STAFF_ITEM.dump(item))
+    """The staff page's choice (catalogue.retire): cancel the upcoming bookings or keep them."""
+    d = call.data
+    result = retire.item_retire_with_bookings(
+        actor=staff_actor(call),
+        item_id=item_id,
+        choice="cancel" if d["cancel_upcoming_bookings"] else "keep",
+        reason=d["reason"] or "",
+    )
+    return Reply(200, ss.STAFF_ITEM.dump(result.item))
 
 
 items = route(
     GET=Endpoint(list_items, "All items, active or retired", "staff", query=ItemListForm, returns=ss.STAFF_ITEM_LIST),
     POST=Endpoint(create_item, "Create an item", "staff", body=ItemForm, status=201, returns=ss.STAFF_ITEM,
-                  headers=("Location",), errors=("exists",)),
+                  headers=("Location",), errors=("exists", "schedule_too_large")),
     role="staff",
 )  # fmt: skip
 item = route(
     GET=Endpoint(get_item, "An item, with its edit_version", "staff", returns=ss.STAFF_ITEM, errors=("not_found",)),
     POST=Endpoint(update_item, "Edit an item (refused when someone else edited it since edit_version)", "staff",
-                  body=ItemUpdateForm, returns=ss.STAFF_ITEM, errors=("not_found", "edit_conflict")),
+                  body=ItemUpdateForm, returns=ss.STAFF_ITEM, errors=("not_found", "edit_conflict", "schedule_too_large")),
     role="staff",
 )  # fmt: skip
 item_retire = route(
-    POST=Endpoint(retire_item, "Retire an item (hidden from members; its bookings and history stay)", "staff",
-                  body=ReasonForm, returns=ss.STAFF_ITEM, errors=("not_found", "already_retired")),
+    POST=Endpoint(retire_item, "Retire an item (hidden from members): its upcoming bookings cancelled with the reason, or kept", "staff",
+                  body=RetireForm, returns=ss.STAFF_ITEM, errors=("not_found", "already_retired", "reason_required")),
     role="staff",
 )  # fmt: skip

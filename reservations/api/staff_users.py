@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from reservations.accounts import admin
 from reservations.accounts.directory import PAGE_SIZE, users_page
+from reservations.accounts.invitations import send_invitation
 from reservations.accounts.models import ROLES
 from reservations.accounts.passwords import set_password_token
 from reservations.accounts.users import user_create
@@ -57,6 +58,7 @@ def list_users(call: Call) -> Reply:
 def create_user(call: Call) -> Reply:
     d = call.data
     user = user_create(email=d["email"], password=None, name=d["name"], role=d["role"], actor_id=call.user_id)
+    send_invitation(user)  # as the admin page does; the link in the answer works too (if the email cannot go)
     link = call.request.build_absolute_uri(
         reverse("accounts:set_password", kwargs={"user_id": user.pk, "token": set_password_token(user)})
     )

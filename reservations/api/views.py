@@ -18,10 +18,10 @@ from reservations.accounts.signin import sign_in
 from reservations.accounts.tokens import token_create, token_revoke, tokens_for_user
 from reservations.bookings import member
 from reservations.bookings.selectors import booking_view, my_bookings, reservation_for_user
-from reservations.catalogue.selectors import busy_intervals, catalogue, item_get
+from reservations.catalogue import details
+from reservations.catalogue.selectors import busy_intervals, catalogue
 from reservations.domain import lifecycle, limits
 from reservations.domain.errors import POLICY_RULES, DomainError
-from reservations.store import cursor as cursors
 from reservations.store.ids import is_id
 
 from . import serialize as s
@@ -43,10 +43,15 @@ class TokenCreateForm(forms.Form):
 
 
 class ItemListForm(PageForm):
+    limit = forms.IntegerField(
+        required=False, min_value=1, max_value=100, help_text="Page size (default 20, at most 50)."
+    )
     category = TextField(required=False, max_length=limits.FILTER)
+    q = TextField(required=False, max_length=limits.FILTER, help_text="Names starting with this (any case).")
     available_from = OffsetDateTimeField(required=False, help_text="With available_to: the window to check.")
     available_to = OffsetDateTimeField(required=False)
-    free_only = StrictBooleanField(required=False, help_text="Only items free for the window (needs one).")
+    free_only = StrictBooleanField(required=False, help_text="Only items free for the window (needs one): of the up "
+                                   "to 50 a page looks at, possibly none, with `next_cursor` for more.")  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -133,22 +138,17 @@ class _ItemPage:
 
 
 def list_items(call: Call) -> Reply:
+    """One page of the catalogue (catalogue/listing.py): a bounded read whatever its size."""
     q = call.query
     result = catalogue(
-        start=q["available_from"], end=q["available_to"], category=q["category"] or "", free_only=bool(q["free_only"])
-    )
-    rows = result.rows
-    after = cursors.decode(q["cursor"], owner=call.user_id, view="api.items")
-    if after:
-        rows = [r for r in rows if (r.item.sort_key or "") > after]
-    limit = q["limit"] or DEFAULT_LIMIT
-    page, more = rows[:limit], len(rows) > limit
-    cursor = cursors.encode(page[-1].item.sort_key, owner=call.user_id, view="api.items") if more else None
-    return Reply(200, s.ITEM_LIST.dump(_ItemPage(page, cursor)))
+        start=q["available_from"], end=q["available_to"], category=q["category"] or "", free_only=bool(q["free_only"]),
+        q=q["q"] or "", cursor=q["cursor"] or "", owner=call.user_id, view="api.items", limit=q["limit"] or DEFAULT_LIMIT,
+    )  # fmt: skip
+    return Reply(200, s.ITEM_LIST.dump(_ItemPage(result.rows, result.next_cursor)))
 
 
 def get_item(call: Call, item_id: str) -> Reply:
-    return Reply(200, s.ITEM.dump(item_get(item_id)))
+    return Reply(200, s.ITEM.dump(details.item_get(item_id)))  # with its description
 
 
 def item_schedule(call: Call, item_id: str) -> Reply:

@@ -25,6 +25,8 @@ from reservations.domain.errors import DomainError
 from reservations.store import cursor as cursors
 from reservations.store.models import AuditRecord
 
+from . import channel
+
 SYSTEM = "system"  # the actor of changes made by commands and the demo loader
 PAGE = 50  # entries per page of a trail, newest first
 # After the time in an entry's key: entries this process writes within one microsecond keep their
@@ -56,6 +58,7 @@ def entry(
         before=json.dumps(before or {}, sort_keys=True, default=str),
         after=json.dumps(after or {}, sort_keys=True, default=str),
         reason=reason.strip(),
+        channel=channel.current(),
     )
 
 
@@ -78,6 +81,7 @@ class Entry:
     before: dict[str, Any]
     after: dict[str, Any]
     reason: str
+    channel: str = ""  # "page", "api", "job"; "" on entries written before it was recorded
 
     @property
     def fields(self) -> list[tuple[str, Any, Any]]:
@@ -125,4 +129,5 @@ def _entries(records: Iterable[AuditRecord]) -> Iterable[Entry]:
             before=json.loads(r.before or "{}"),
             after=json.loads(r.after or "{}"),
             reason=r.reason or "",
+            channel=r.channel or "",
         )

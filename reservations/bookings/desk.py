@@ -1,5 +1,6 @@
 """The lending desk's actions on any booking: check out, check in, cancel with a reason, override;
-and the no-show release the scheduled job makes.
+and the no-show release the scheduled job makes. Each change staff make emails the member once,
+after its commit (not again when a retried request finds it made already).
 
 Each takes the actor as the request knows them (their id and their role, from their user record)
 and asks the lifecycle first, which refuses anyone but staff ("forbidden"): the role is checked
@@ -49,7 +50,7 @@ def reservation_check_out(
         reservation.checked_out_at = to_store(now)
         return replaced(schedule, reservation)
 
-    return change(
+    changed, applied = change_outcome(
         reservation_id=reservation_id,
         actor=actor,
         now=now,
@@ -59,6 +60,9 @@ def reservation_check_out(
         require_active=False,  # a retired item's bookings can still be handed out
         request_key=request_key,
     )
+    if applied:
+        notifications.send("checked_out", changed)
+    return changed
 
 
 def reservation_check_in(
@@ -87,7 +91,7 @@ def reservation_check_in(
             reservation.end = to_store(now)
         return replaced(schedule, reservation)
 
-    return change(
+    changed, applied = change_outcome(
         reservation_id=reservation_id,
         actor=actor,
         now=now,
@@ -97,6 +101,9 @@ def reservation_check_in(
         require_active=False,
         request_key=request_key,
     )
+    if applied:
+        notifications.send("checked_in", changed)
+    return changed
 
 
 def reservation_staff_cancel(
@@ -162,7 +169,7 @@ def reservation_override(
         reservation.start_month = month_of(reservation.start)
         return replaced(schedule, reservation)
 
-    return change(
+    changed, applied = change_outcome(
         reservation_id=reservation_id,
         actor=actor,
         now=now,
@@ -171,6 +178,9 @@ def reservation_override(
         reason=reason,
         request_key=request_key,
     )
+    if applied:
+        notifications.send("changed", changed, reason=reason)
+    return changed
 
 
 def reservation_release_no_show(*, reservation_id: str, now: datetime | None = None) -> ReservationRecord:

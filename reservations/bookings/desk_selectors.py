@@ -6,19 +6,18 @@ Every read is a Query of one index, a GetItem or a BatchGetItem (see store.model
 from __future__ import annotations
 
 import hashlib
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from reservations.accounts.users import users_by_id
-from reservations.domain import rules
 from reservations.store import cursor as cursors
-from reservations.store.convert import schedule_of
-from reservations.store.models import ItemRecord, ReservationRecord
+from reservations.store.models import ReservationRecord
 from reservations.store.timefmt import from_store, to_store
 
+from .desk_grid import Grid as Grid  # the grid lives in desk_grid.py; the desk's reads are here
+from .desk_grid import grid as grid
 from .selectors import state_of
 
 FILTER_STATES = ("upcoming", "active", "checked_out", "overdue", "returned", "cancelled")
@@ -130,7 +129,14 @@ def bookings_desk(
         if len(rows) >= limit:
             break
     next_position = {"m": index, "k": last_key} if index < len(months) else None
+    rows.sort(key=lambda r: (r.start, r.end))  # the indexes read by end or by month: shown by start
     return DeskPage(reservations=rows, next_cursor=cursors.encode(next_position, owner=viewer_id, view=view))
+
+
+def matches(text: str, *fields: str) -> bool:
+    """The desk's member filter: `text` is part of one of the fields, ignoring case."""
+    needle = text.strip().casefold()
+    return any(needle in (f or "").casefold() for f in fields)
 
 
 @dataclass(frozen=True)
@@ -155,68 +161,7 @@ def overdue(*, now: datetime, limit: int = 500) -> list[Overdue]:
     return [Overdue(r, now - from_store(r.end)) for r in result]
 
 
-# ---------------------------------------------------------------- grid
-
-
-@dataclass(frozen=True)
-class GridBooking:
-    reservation_id: str
-    who: str  # the member's email
-    start: datetime
-    end: datetime
-
-
-@dataclass(frozen=True)
-class GridCell:
-    start: datetime
-    end: datetime
-    bookings: list[GridBooking]
-
-
-@dataclass(frozen=True)
-class GridRow:
-    item: ItemRecord
-    cells: list[GridCell]
-
-
-@dataclass(frozen=True)
-class Grid:
-    columns: list[datetime]
-    rows: list[GridRow]
-    span: str  # "day" (hour columns) or "week" (day columns)
-
-
-def grid(*, items: list[ItemRecord], day: date, span: str, tz: tzinfo, now: datetime) -> Grid:
-    """Who has what when: hour columns for a day, day columns for a week, from each item's
-    schedule (its active bookings, kept on the item) and one BatchGetItem of the users. A booking
-    handed out and overdue fills every column from its start: the item is out until checked in."""
-    first = datetime.combine(day, datetime.min.time(), tzinfo=tz)
-    if span == "week":
-        columns = [datetime.combine(day + timedelta(days=i), datetime.min.time(), tzinfo=tz) for i in range(8)]
-    else:
-        span = "day"
-        columns = [(first.astimezone(UTC) + timedelta(hours=i)).astimezone(tz) for i in range(25)]
-        last = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-        columns = [c for c in columns if c < last] + [last]  # DST days have 23 or 25 hours
-    schedules = {item.item_id: sorted(schedule_of(item), key=lambda b: b.start) for item in items}
-    users = users_by_id(b.user_id for schedule in schedules.values() for b in schedule)
-    rows = []
-    for item in items:
-        cells = []
-        for s, e in itertools.pairwise(columns):
-            found = [
-                GridBooking(
-                    reservation_id=b.reservation_id,
-                    who=users[b.user_id].email if b.user_id in users else b.user_id,
-                    start=b.start,
-                    end=b.end,
-                )
-                for b in schedules[item.item_id]
-                if rules.overlaps(b.start, rules.holds_until(b, now) or e, s, e)
-            ]
-            cells.append(GridCell(start=s, end=e, bookings=found))
-        rows.append(GridRow(item=item, cells=cells))
-    return Grid(columns=columns[:-1], rows=rows, span=span)
+# ---------------------------------------------------------------- grid: desk_grid.py
 
 
 # ---------------------------------------------------------------- export

@@ -1,12 +1,12 @@
 """Bulk import of items from a CSV file: a preview that writes nothing, then all or nothing.
 
-The import is all or nothing: every row valid, then every item in one TransactWriteItems.
+The import is all or nothing: every row valid, then every item in one TransactWriteItems, or for a
+larger file staged hidden and then activated (bulk_import.py).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,16 +23,19 @@ from reservations.store.ids import new_id
 from reservations.store.models import ItemRecord
 from reservations.store.outcome import committed, token_for
 
-from .services import item_snapshot, new_item_record
+from . import bulk_import, categories, csv_format
+from .services import item_snapshot, new_item_record, save_new_item
 
 DEFAULT_POLICY = Policy()
 
 
-# Each imported item costs two writes (the item and its "item.imported" entry) and the import
-# one more (its own entry); a TransactWriteItems holds at most 100. Chunking bigger files into
-# several transactions would break "all or nothing" (a failure in chunk 3 leaves chunks 1 and 2
-# written), so bigger files are refused with a message asking to split them.
-MAX_IMPORT_ITEMS = (100 - 1) // 2
+# Each imported item costs three writes (the item, its description in items-details and its
+# "item.imported" entry) and the import one more (its own entry); a TransactWriteItems holds at
+# most 100: a file that fits is written in one.
+ONE_TRANSACTION = (100 - 1) // 3
+# Bigger files are staged hidden and then activated in several transactions (bulk_import.py):
+# still all or nothing as staff and members see it. The bound keeps one import in a request's time.
+MAX_IMPORT_ITEMS = 2000
 IMPORT_COLUMNS = ("name", "category", "location", "description", *POLICY_FIELDS)
 REQUIRED_COLUMNS = ("name", "category")
 # The same bounds as the item forms (domain/limits.py); multi-line: only the description.
@@ -73,7 +76,7 @@ def import_preview(text: str) -> ImportPreview:
     A file Python's csv cannot read (a value over its field limit, a bare CR inside an unquoted
     value) is a problem with the file, never an error page.
     """
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv_format.reader(text)  # BOM, comma or semicolon (csv_format.py)
     try:
         return _preview(reader)
     except csv.Error:
@@ -84,7 +87,7 @@ def import_preview(text: str) -> ImportPreview:
 
 
 def _preview(reader: csv.DictReader[str]) -> ImportPreview:
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    header = csv_format.header(reader.fieldnames)  # case-insensitive
     file_errors = []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in IMPORT_COLUMNS]
@@ -127,14 +130,18 @@ def _preview(reader: csv.DictReader[str]) -> ImportPreview:
                     row.errors.append(f"{name} must be yes or no (got {text_value!r}).")
                 continue
             try:
-                numbers[name] = int(text_value)
-            except ValueError:
-                row.errors.append(f"{name} must be a whole number (got {text_value!r}).")
+                numbers[name] = csv_format.policy_value(name, text_value)  # "3d", "1h30m", "09:00"
+            except ValueError as error:
+                row.errors.append(str(error))
         if len(numbers) == len([n for n in POLICY_FIELDS if values.get(n)]):
             try:
                 row.policy = Policy(**numbers)
             except ValueError as error:
                 row.errors.append(f"Booking policy: {error}.")
+            else:
+                fit = row.policy.schedule_fit()
+                if not fit.fits:
+                    row.errors.append(DomainError("schedule_too_large", **fit.params()).message)
         key = (values.get("category", "").casefold(), values.get("name", "").casefold())
         if all(key) and key in seen:
             row.errors.append(f"Same name and category as line {seen[key]}.")
@@ -177,6 +184,7 @@ def import_items(*, actor_id: str, text: str, filename: str = "") -> ImportResul
         )
         for row in preview.rows
     ]
+    categories.remember(item.category for item in items)
     summary = audit.entry(
         entity=audit.entity("import", import_id),
         actor_id=actor_id,
@@ -184,21 +192,25 @@ def import_items(*, actor_id: str, text: str, filename: str = "") -> ImportResul
         after={"count": len(items), "file": filename, "item_ids": [i.item_id for i in items]},
         now=now,
     )
+    entries = [
+        audit.entry(
+            entity=audit.entity("item", item.item_id),
+            actor_id=actor_id,
+            action="item.imported",
+            after=item_snapshot(item),
+            reason=f"import {import_id}",
+            now=now,
+        )
+        for item in items
+    ]
+    if len(items) > ONE_TRANSACTION:  # staged hidden, then activated: bulk_import.py
+        bulk_import.write_all(items, entries, summary, import_id)
+        return ImportResult(import_id=import_id, items=items)
     try:
         with TransactWrite(connection=connection(), client_request_token=token_for(summary)) as tx:
-            for item in items:
-                tx.save(item, condition=ItemRecord.item_id.does_not_exist())
-                tx.save(
-                    audit.entry(
-                        entity=audit.entity("item", item.item_id),
-                        actor_id=actor_id,
-                        action="item.imported",
-                        after=item_snapshot(item),
-                        reason=f"import {import_id}",
-                        now=now,
-                    ),
-                    condition=audit.save_condition(),
-                )
+            for item, item_entry in zip(items, entries, strict=True):
+                save_new_item(tx, item)
+                tx.save(item_entry, condition=audit.save_condition())
             tx.save(summary, condition=audit.save_condition())
     except TransactWriteError:
         if not committed(summary):  # imported, though the answer was lost (store.outcome)

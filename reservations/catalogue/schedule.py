@@ -2,9 +2,9 @@
 day columns, where a free cell is one a booking can start in (free means bookable:
 domain/availability.py) and carries that booking's slot.
 
-Reads: one Query of the catalogue index (it carries each item's schedule and whole policy), the
-same read as the catalogue, whatever the number of items. Work: at most `limit` items a page,
-paged with the one cursor (store/cursor.py) by the sort key of the last item shown.
+Reads: one page of the catalogue index (catalogue/listing.py: it carries each item's schedule and
+whole policy), the same read as the catalogue, at most listing.REQUESTS Queries and `limit` items
+whatever the number of items; paged with the one cursor (store/cursor.py).
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from reservations.domain import availability, grid, rules
 from reservations.domain.policy import Policy
-from reservations.store import cursor as cursors
 from reservations.store.convert import policy_of, schedule_of
-from reservations.store.models import CATALOGUE_PK, ItemRecord
+from reservations.store.models import ItemRecord
 
-from . import timeline
+from . import listing, timeline
 
-PAGE_SIZE = 50
+# A day by hours is 24 cells an item, each free one a link: 20 rows keep the page's HTML under
+# about 100 KB (bench/page_bounds.py measures it).
+PAGE_SIZE = 20
 SPANS = ("day", "week")
 # A cell that is not free says the most important thing in it: a booking first, then what covers
 # most of the cell.
@@ -83,7 +84,6 @@ class Grid:
     previous: date | None
     next: date | None
     next_cursor: str | None
-    items_in_view: int  # active items in the category (all pages)
     offset: int = 0  # items of the category before this page
 
     @property
@@ -121,31 +121,24 @@ def member_grid(
     """The items of `category` (all when empty) from `cursor` on, at most `limit`, each as a row of
     cells over the day or week holding `day`. DomainError("invalid_cursor") for a cursor that is not
     this member's for this category."""
-    view = f"schedule:{category}"
-    position = cursors.decode(cursor, owner=user_id, view=view)
-    records = list(ItemRecord.catalogue.query(CATALOGUE_PK))
-    categories = sorted({r.category for r in records}, key=str.casefold)
-    chosen = [r for r in records if not category or r.category == category]
-    after = [r for r in chosen if position is None or (r.sort_key or "") > str(position)]
-    page = after[:limit]
-    span = span if span in SPANS else default_span(chosen)
+    found = listing.page(category=category, cursor=cursor, owner=user_id, view="schedule", limit=limit)
+    page = found.items
+    span = span if span in SPANS else default_span(page)
     first = first_day(span, day)
     bounds = columns_of(span, first, tz)
     days = 7 if span == "week" else 1
     rows = [_row(item, bounds, span=span, now=now, tz=tz, user_id=user_id) for item in page]
-    more = len(after) > limit and bool(page)
     return Grid(
         span=span,
         first=first,
         columns=[c.astimezone(tz) for c in bounds[:-1]],
         rows=rows,
-        categories=categories,
+        categories=found.categories,
         category=category,
         previous=timeline.within_years(first - timedelta(days=days)),
         next=timeline.within_years(first + timedelta(days=days)),
-        next_cursor=cursors.encode(page[-1].sort_key, owner=user_id, view=view) if more else None,
-        items_in_view=len(chosen),
-        offset=len(chosen) - len(after),
+        next_cursor=found.next_cursor,
+        offset=found.offset,
     )
 
 

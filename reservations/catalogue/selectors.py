@@ -1,6 +1,7 @@
 """Reads of the catalogue: what members browse (with availability), an item's page, staff lists.
 
-Each is a fixed, small number of DynamoDB requests (see store.models).
+Each member read is a fixed, small number of DynamoDB requests (see store.models), whatever the
+number of items: the catalogue reads one page (catalogue/listing.py).
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from reservations.domain.errors import DomainError
 from reservations.domain.policy import Policy
 from reservations.store.convert import policy_of, schedule_of
 from reservations.store.ids import is_id
-from reservations.store.models import CATALOGUE_PK, RETIRED_PK, ItemRecord
+from reservations.store.models import RETIRED_PK, ItemRecord
+from reservations.store.models.items import active_pk, category_key
 
-from . import timeline
+from . import categories as category_list
+from . import listing, timeline
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class CatalogueRow:
 class Catalogue:
     rows: list[CatalogueRow]
     categories: list[str]
+    next_cursor: str | None = None  # the next page ("more"); None: nothing more
+    read: int = 0  # index entries this page read (at most listing.PAGE_SIZE; "free only" shows fewer)
 
 
 def default_window(now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
@@ -50,27 +55,32 @@ def catalogue(
     category: str = "",
     free_only: bool = False,
     now: datetime | None = None,
+    q: str = "",
+    cursor: str = "",
+    owner: str = "",
+    view: str = "catalogue",
+    limit: int = listing.PAGE_SIZE,
 ) -> Catalogue:
-    """Active items, with availability for [start, end) when a window is given (seen at `now`: an
-    item handed out and overdue is busy, with no next free start, until it is checked in).
+    """One page of active items (of `category`, names starting with `q`, from `cursor`), with
+    availability for [start, end) when a window is given (seen at `now`: an item handed out and
+    overdue is busy, with no next free start, until it is checked in); "free only" shows the free
+    ones among the page read, and the cursor goes on from there.
 
-    One Query of the catalogue index per MB of catalogue, whatever the number of items.
+    At most listing.REQUESTS Queries and listing.PAGE_SIZE index entries, whatever the number of
+    items. DomainError("invalid_cursor") for a cursor not `owner`'s for this list.
     """
     now = now or clock.now()
     tz = clock.site_tz()
-    records = list(ItemRecord.catalogue.query(CATALOGUE_PK))
-    categories = sorted({r.category for r in records}, key=str.casefold)
+    found = listing.page(category=category, prefix=q, cursor=cursor, owner=owner, view=view, limit=limit)
     rows = []
-    for item in records:
-        if category and item.category != category:
-            continue
+    for item in found.items:
         if start is None or end is None:
             rows.append(CatalogueRow(item=item, free=None, next_free_start=None))
             continue
         rows.append(_availability(item, start, end, now, tz))
         if free_only and not rows[-1].free:
             rows.pop()
-    return Catalogue(rows=rows, categories=categories)
+    return Catalogue(rows=rows, categories=found.categories, next_cursor=found.next_cursor, read=len(found.items))
 
 
 def _availability(item: ItemRecord, start: datetime, end: datetime, now: datetime, tz: tzinfo) -> CatalogueRow:
@@ -149,10 +159,15 @@ def busy_intervals(
 
 
 def items_for_staff(*, retired: bool = False, category: str = "") -> list[ItemRecord]:
-    """Active (or retired) items by category and name, optionally of one category (the sort key
-    starts with it): one Query of the catalogue index."""
-    key = ItemRecord.sort_key.startswith(f"{category.casefold()}#") if category else None
-    items = ItemRecord.catalogue.query(RETIRED_PK if retired else CATALOGUE_PK, key)
+    """Active (or retired) items by category and name, optionally of one category: one Query of
+    the catalogue index for one category; all active items walk every category's partition (one
+    Query per category and MB, after the category list), which grows with the catalogue."""
+    if retired:
+        key = ItemRecord.sort_key.startswith(f"{category_key(category)}#") if category else None
+        items = list(ItemRecord.catalogue.query(RETIRED_PK, key))
+    else:
+        keys = [category_key(category)] if category else [category_key(n) for n in category_list.listed().names]
+        items = [i for k in keys for i in ItemRecord.catalogue.query(active_pk(k))]
     # A category may itself contain "#": "Cameras" must not list "Cameras#Pro" (same key prefix).
     return [i for i in items if not category or i.category.casefold() == category.casefold()]
 

@@ -10,6 +10,11 @@ The one interplay, a booking checked against the old policy while the policy cha
 same as a booking made just before the change, which is allowed: policy changes never rewrite
 existing bookings. Two staff edits, however, do write the same attributes, and the second one
 must not silently win: that is what `edit_version` is for.
+
+The description is not on the item record but in items-details (store/models/item_details.py), so
+that a booking's write units do not grow with it: create, edit and the CSV import write it in the
+same transaction as the item and its audit entry, and an edit moves an older item's description
+off its record (REMOVE), where reads fall back to it until then (catalogue/details.py).
 """
 
 from __future__ import annotations
@@ -26,11 +31,13 @@ from reservations.store.connection import shared_connection as connection
 from reservations.store.convert import POLICY_FIELDS, policy_of
 from reservations.store.errors import is_condition_failure
 from reservations.store.ids import new_id
-from reservations.store.models import CATALOGUE_PK, RETIRED_PK, ItemRecord
+from reservations.store.models import RETIRED_PK, ItemDetailsRecord, ItemRecord
+from reservations.store.models.items import active_pk
 from reservations.store.outcome import committed, token_for
 from reservations.store.timefmt import to_store
 
-from .selectors import item_for_staff
+from . import categories
+from .details import item_for_staff
 
 MAX_TEXT = 200
 
@@ -48,6 +55,7 @@ def item_update(
     reason: str = "",
 ) -> ItemRecord:
     """Save a staff edit, conditioned on the edit_version the form was read at."""
+    check_schedule_fits(policy)
     item = item_for_staff(item_id)
     if int(item.edit_version or 0) != edit_version:
         raise DomainError("edit_conflict")
@@ -65,8 +73,13 @@ def item_update(
     entry_before, entry_after = audit.changed(before, item_snapshot(item))
     if not entry_after:
         return item
-    actions = [getattr(ItemRecord, attr).set(value) for attr, value in values.items()]
+    actions = [getattr(ItemRecord, attr).set(value) for attr, value in values.items() if attr != "description"]
     actions += [ItemRecord.sort_key.set(item.sort_key), ItemRecord.edit_version.add(1)]
+    actions.append(ItemRecord.description.remove())  # an older item's, now in items-details
+    if item.active:  # its category is its catalogue partition (store/models/items.py)
+        item.catalogue_pk = active_pk(item.category)
+        actions.append(ItemRecord.catalogue_pk.set(item.catalogue_pk))
+        categories.remember([item.category])
     entry = audit.entry(
         entity=audit.entity("item", item_id),
         actor_id=actor_id,
@@ -75,7 +88,7 @@ def item_update(
         after=entry_after,
         reason=reason,
     )
-    _commit(item, actions, _edit_version_is(edit_version), entry)
+    _commit(item, actions, _edit_version_is(edit_version), entry, details=details_of(item))
     item.edit_version = edit_version + 1
     return item
 
@@ -114,10 +127,19 @@ def item_retire(*, actor_id: str, item_id: str, reason: str = "") -> ItemRecord:
     return item
 
 
-def _commit(item: ItemRecord, actions: list[Any], condition: Any, entry: Any, conflict: str = "edit_conflict") -> None:
+def _commit(
+    item: ItemRecord,
+    actions: list[Any],
+    condition: Any,
+    entry: Any,
+    conflict: str = "edit_conflict",
+    details: ItemDetailsRecord | None = None,
+) -> None:
     try:
         with TransactWrite(connection=connection(), client_request_token=token_for(entry)) as tx:
             tx.update(item, actions=actions, condition=condition)
+            if details is not None:
+                tx.save(details)
             tx.save(entry, condition=audit.save_condition())
     except TransactWriteError as error:
         if committed(entry):  # the answer was lost, not the change (store.outcome)
@@ -125,6 +147,29 @@ def _commit(item: ItemRecord, actions: list[Any], condition: Any, entry: Any, co
         if is_condition_failure(error):
             raise DomainError(conflict) from None
         raise
+
+
+def check_schedule_fits(policy: Policy) -> None:
+    """Refuse a policy whose bookings could outgrow the item record (Policy.schedule_fit)."""
+    fit = policy.schedule_fit()
+    if not fit.fits:
+        raise DomainError("schedule_too_large", **fit.params())
+
+
+def details_of(item: ItemRecord) -> ItemDetailsRecord:
+    """The item's items-details row: its description."""
+    return ItemDetailsRecord(item_id=item.item_id, description=item.description or "")
+
+
+def save_new_item(tx: TransactWrite, item: ItemRecord) -> None:
+    """Add a new item to `tx`: its record without the description, and its items-details row
+    (item_create and the CSV import). Both must not exist yet."""
+    description, item.description = item.description, None
+    try:
+        tx.save(item, condition=ItemRecord.item_id.does_not_exist())  # serialised here, without it
+    finally:
+        item.description = description
+    tx.save(details_of(item), condition=ItemDetailsRecord.item_id.does_not_exist())
 
 
 def item_sort_key(*, category: str, name: str, item_id: str) -> str:
@@ -170,7 +215,7 @@ def new_item_record(
         edit_version=0,
         **{f: getattr(policy, f) for f in POLICY_FIELDS},
     )
-    item.catalogue_pk = CATALOGUE_PK if active else RETIRED_PK
+    item.catalogue_pk = active_pk(item.category) if active else RETIRED_PK
     item.sort_key = item_sort_key(category=item.category, name=item.name, item_id=item.item_id)
     return item
 
@@ -187,6 +232,7 @@ def item_create(
     actor_id: str | None = None,
 ) -> ItemRecord:
     """Create an item and its "item.created" audit entry in one transaction."""
+    check_schedule_fits(policy or Policy())
     item = new_item_record(
         name=name,
         category=category,
@@ -199,9 +245,11 @@ def item_create(
     entry = audit.entry(
         entity=audit.entity("item", item.item_id), actor_id=actor_id, action="item.created", after=item_snapshot(item)
     )
+    if active:
+        categories.remember([item.category])
     try:
         with TransactWrite(connection=connection(), client_request_token=token_for(entry)) as tx:
-            tx.save(item, condition=ItemRecord.item_id.does_not_exist())
+            save_new_item(tx, item)
             tx.save(entry, condition=audit.save_condition())
     except TransactWriteError as error:
         if committed(entry):  # created, though the answer was lost (store.outcome): not "exists"

@@ -69,6 +69,13 @@ ERRORS: dict[str, Spec] = {
         "Nothing was imported: an import can hold at most {limit} items at once (this file has {count}). Split the file."
     ),
     "import_empty": _invalid("The file has no items."),
+    "schedule_too_large": _invalid(
+        "This policy lets the item's schedule hold {bookings} bookings at once, {bytes} bytes at {entry} bytes "
+        "each: more than the {limit} bytes an item record has for it. Upcoming: {ahead} ahead ÷ {step} (the "
+        "shortest booking and the buffer) + 1 under way = {upcoming}; ended and still kept: {keep} ÷ slots of "
+        "{slot} + 1 = {ended}; and 1 loan out and overdue. Allow at most {most_days} days ahead, or make the "
+        "shortest booking or the buffer longer."
+    ),
     "import_unreadable": _invalid(
         "Nothing was imported: the file could not be read as CSV from line {line} on (a value too long, "
         "or a line break inside a value without quotes around it)."
@@ -107,6 +114,11 @@ ERRORS: dict[str, Spec] = {
     "email_taken": _conflict("A user with this email already exists."),
     "user_changed": _conflict("Someone else changed this user at the same moment. Please try again."),
     "in_flight": _conflict("The same request is still being processed. Retry in a moment."),
+    "schedule_full": _conflict(
+        "This item's schedule is full: an item record holds at most {most} bookings at once. Try a later "
+        "time, or ask staff to shorten how far ahead it can be booked."
+    ),
+    "not_overdue": _conflict("Only an overdue loan gets a reminder: this booking is not out past its end ({status})."),
     # Who may do what
     "unauthenticated": Spec(401, "unauthenticated", "Sign in, or send 'Authorization: Bearer <token>'."),
     "bad_auth_scheme": Spec(401, "unauthenticated", "Use 'Authorization: Bearer <token>'."),
@@ -125,6 +137,12 @@ ERRORS: dict[str, Spec] = {
     ),
     "throttled": Spec(
         429, "throttled", "Too many failed sign-in attempts. Please wait {minutes} minute{s} and try again."
+    ),
+    "reset_throttled": Spec(
+        429, "throttled", "Too many password reset requests. Please wait {minutes} minute{s} and try again."
+    ),
+    "remind_throttled": Spec(
+        429, "throttled", "The member was reminded at {at}: the next reminder can go from {next}."
     ),
     # Ours
     "server_error": Spec(500, "server_error", "Something went wrong on our side. Please try again."),

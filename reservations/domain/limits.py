@@ -32,6 +32,19 @@ MIN_YEAR, MAX_YEAR = 2000, 2199
 MAX_RANGE_DAYS = 366  # the desk's and the export's date ranges
 IMPORT_BYTES = 512 * 1024  # a CSV import, uploaded or confirmed
 
+# An item's schedule lives on its item record, and DynamoDB holds at most 400 KB in one item
+# (store/models/items.py). Everything but the schedule takes at most RECORD_OTHER_BYTES: name,
+# category and location (200 characters, at most 4 bytes each), the sort key and catalogue key made
+# of them, the policy, the keys and the attribute names (about 5.5 KB at worst). One schedule entry
+# is 100 bytes as DynamoDB counts them: a map (3) in a list (1) of r = the reservation id (29: a
+# 12-character item id, ".", 16), u = the user id (16), s and e = two times (20 each), o = out (1),
+# each with its name and 1 byte of overhead. The policy editor refuses a policy whose schedule could
+# outgrow the rest (policy.Policy.schedule_fit).
+ITEM_RECORD_BYTES = 400 * 1024
+RECORD_OTHER_BYTES = 8 * 1024
+SCHEDULE_BYTES = ITEM_RECORD_BYTES - RECORD_OTHER_BYTES
+SCHEDULE_ENTRY_BYTES = 100
+
 # C0 controls but tab/newline/CR, DEL, C1 controls, lone surrogates.
 _ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _MULTI_LINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from . import limits
 
 DAY_MINUTES = 24 * 60
 YEAR_MINUTES = 366 * DAY_MINUTES
@@ -77,6 +80,21 @@ class Policy:
                 out.append(f"{name.replace('_', ' ')} can be at most {limit}")
         return out
 
+    def schedule_fit(self) -> ScheduleFit:
+        """The most bookings the item's schedule can hold at once under this policy, and whether
+        they fit the item record (limits.SCHEDULE_BYTES). Upcoming ones start at most max_ahead_days
+        ahead, each at least the shortest booking long with the buffer after it: one under way
+        plus one per (shortest + buffer) of the horizon. Ended ones stay as long as rules.prune
+        keeps them (a day, or the buffer if longer), at most one per slot of that time (a booking
+        ended early is shorter than the shortest, but starts on its own slot), plus one ending
+        now. Plus one loan out and overdue, kept however late. (Staff overrides skip the policy;
+        the schedule transaction still refuses a schedule over the limit: store/schedule.py.)"""
+        keep = max(DAY_MINUTES, self.buffer_minutes)
+        step = self.min_duration_minutes + self.buffer_minutes
+        upcoming = self.max_ahead_days * DAY_MINUTES // step + 1
+        ended = keep // self.slot_minutes + 1
+        return ScheduleFit(policy=self, upcoming=upcoming, ended=ended, keep_minutes=keep)
+
     @property
     def whole_days(self) -> bool:
         return self.slot_minutes > 0 and self.slot_minutes % DAY_MINUTES == 0
@@ -106,6 +124,47 @@ class Policy:
                 "or the booking is released for others."
             )
         return lines
+
+
+@dataclass(frozen=True)
+class ScheduleFit:
+    """policy.schedule_fit(): the arithmetic, for the refusal's message (DomainError "schedule_too_large")."""
+
+    policy: Policy
+    upcoming: int
+    ended: int
+    keep_minutes: int
+    overdue: int = 1
+
+    @property
+    def bookings(self) -> int:
+        return self.upcoming + self.ended + self.overdue
+
+    @property
+    def bytes(self) -> int:
+        return self.bookings * limits.SCHEDULE_ENTRY_BYTES
+
+    @property
+    def fits(self) -> bool:
+        return self.bytes <= limits.SCHEDULE_BYTES
+
+    def params(self) -> dict[str, Any]:
+        """The blanks of the "schedule_too_large" message."""
+        p = self.policy
+        return {
+            "bookings": f"{self.bookings:,}",
+            "bytes": f"{self.bytes:,}",
+            "limit": f"{limits.SCHEDULE_BYTES:,}",
+            "entry": limits.SCHEDULE_ENTRY_BYTES,
+            "ahead": days_text(p.max_ahead_days),
+            "step": minutes_text(p.min_duration_minutes + p.buffer_minutes),
+            "upcoming": f"{self.upcoming:,}",
+            "keep": minutes_text(self.keep_minutes),
+            "slot": minutes_text(p.slot_minutes),
+            "ended": f"{self.ended:,}",
+            "most_days": max(0, (limits.SCHEDULE_BYTES // limits.SCHEDULE_ENTRY_BYTES - self.ended - self.overdue - 1)
+                             * (p.min_duration_minutes + p.buffer_minutes) // DAY_MINUTES),
+        }  # fmt: skip
 
 
 def days_text(days: int) -> str:

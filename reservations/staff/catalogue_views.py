@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reservations import audit
 from reservations.audit.actors import audit_trail
-from reservations.catalogue import csv_import, selectors, services
+from reservations.catalogue import csv_import, details, retire, selectors, services
 from reservations.domain.errors import DomainError
 from reservations.pages import refuse
 
+from .desk_views import acting
 from .forms import ImportConfirmForm, ImportUploadForm, ItemForm, OptionalReasonForm
 from .permissions import staff_required
 
@@ -64,7 +65,7 @@ def _item_page(
     status: int = 200,
 ) -> HttpResponse:
     try:
-        item = selectors.item_for_staff(item_id)
+        item = details.item_for_staff(item_id)  # with its description (the edit form)
     except DomainError as error:
         raise Http404(error.message) from None
     return render(
@@ -115,7 +116,9 @@ def item_retire(request: HttpRequest, item_id: str) -> HttpResponse:
     if not form.is_valid():  # e.g. a reason too long: refused, never silently dropped
         return _item_page(request, item_id, retire_form=form, status=422)
     try:
-        item = services.item_retire(actor_id=actor_of(request), item_id=item_id, reason=form.cleaned_data["reason"])
+        item = retire.item_retire_with_bookings(  # bookings kept, members told: the confirmation page offers more
+            actor=acting(request), item_id=item_id, choice="keep", reason=form.cleaned_data["reason"]
+        ).item
     except DomainError as error:
         return _item_page(request, item_id, retire_form=form, status=refuse(form, error))
     messages.success(request, f"Retired: {item.name}. Members no longer see it; its bookings stay.")

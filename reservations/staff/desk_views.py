@@ -18,7 +18,7 @@ from reservations.audit.actors import audit_trail
 from reservations.bookings import desk, desk_selectors, member
 from reservations.bookings.selectors import booking_view, label_of, state_of
 from reservations.catalogue.selectors import items_for_staff
-from reservations.domain import lifecycle
+from reservations.domain import lifecycle, limits
 from reservations.domain.errors import DomainError
 from reservations.pages import refuse
 from reservations.store.timefmt import from_store
@@ -45,21 +45,35 @@ def row_of(r: Any, now: Any, users: dict[str, Any]) -> dict[str, Any]:
         "state": state_of(r, now),
         "state_label": label_of(r, now, staff=True),
         "member": user.email if user else r.user_id,
+        "member_name": user.name if user and user.name else "",
     }
+
+
+class MemberSearchForm(DeskFilterForm):
+    """The desk's filter: the member by part of their name or email (the exact email reads one index)."""
+
+    member = forms.CharField(
+        label="Member name or email", help_text="Part of it will do.", required=False, max_length=limits.EMAIL
+    )
+
+
+def desk_items() -> list[Any]:
+    """The items to filter by: active ones, then retired ones (their bookings stay on the desk)."""
+    return items_for_staff() + items_for_staff(retired=True)
 
 
 @require_GET
 @staff_required
 def bookings(request: HttpRequest) -> HttpResponse:
     now, tz = clock.now(), clock.site_tz()
-    form = DeskFilterForm(request.GET, items=items_for_staff())
+    form = MemberSearchForm(request.GET, items=desk_items())
     page, rows = None, []
     if form.is_valid():
         d = form.cleaned_data
-        user_id = ""
-        if d["member"]:
-            user = user_by_email(d["member"])
-            user_id = user.pk if user else "-"  # an unknown email matches nothing
+        user_id, text = "", d["member"].strip()
+        user = user_by_email(text) if "@" in text else None
+        if user is not None:
+            user_id, text = str(user.pk), ""  # a whole email: that member's bookings (their index)
         f = desk_selectors.DeskFilter(
             date_from=d["date_from"], date_to=d["date_to"], item_id=d["item"], user_id=str(user_id), state=d["state"]
         )
@@ -74,6 +88,8 @@ def bookings(request: HttpRequest) -> HttpResponse:
             return redirect(f"{request.path}?{query.urlencode()}")
         users = users_by_id(r.user_id for r in page.reservations)
         rows = [row_of(r, now, users) for r in page.reservations]
+        if text:  # part of a name or email: matched within the page read (bounded), case-insensitive
+            rows = [row for row in rows if desk_selectors.matches(text, row["member"], row["member_name"])]
     query = request.GET.copy()
     query.pop("cursor", None)
     return render(
@@ -87,11 +103,24 @@ def bookings(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def overdue(request: HttpRequest) -> HttpResponse:
+    return overdue_page(request)
+
+
+def overdue_page(request: HttpRequest, *, status: int = 200, error: str = "") -> HttpResponse:
+    """Longest overdue first, each with Check in and Remind (overdue_views); `error`: a refused action."""
     now = clock.now()
     late = desk_selectors.overdue(now=now)
     users = users_by_id(o.reservation.user_id for o in late)
-    rows = [{**row_of(o.reservation, now, users), "late": o.late, "late_text": o.late_text} for o in late]
-    return render(request, "staff/overdue.html", {"rows": rows})
+    rows = [
+        {
+            **row_of(o.reservation, now, users),
+            "late": o.late,
+            "late_text": o.late_text,
+            "reminded": from_store(o.reservation.overdue_notified_at) if o.reservation.overdue_notified_at else None,
+        }
+        for o in late
+    ]
+    return render(request, "staff/overdue.html", {"rows": rows, "error": error}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

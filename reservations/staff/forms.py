@@ -12,26 +12,28 @@ from reservations import clock
 from reservations.accounts.models import ROLES
 from reservations.bookings.desk_selectors import FILTER_STATES
 from reservations.domain import limits
+from reservations.domain.durations import EXAMPLES, DurationError, format_minutes, parse_minutes
 from reservations.domain.policy import LIMITS, Policy
 from reservations.store.convert import POLICY_FIELDS, policy_of
 from reservations.web.forms import TextField, WindowMixin, date_field, dt_field
 
 POLICY_LABELS = {
-    "slot_minutes": ("Slot length (minutes)", "Bookings start and end on this grid."),
+    "slot_minutes": ("Slot length", "Bookings start and end on this grid."),
     "slot_origin_minutes": (
         "Slots counted from (24-hour time, HH:MM)",
         "00:00: from midnight. 09:00 with 4-hour slots gives 09:00-13:00 and 13:00-17:00 (desk half-days). "
         "Whole-day slots always start at midnight. (In the API and CSV: slot_origin_minutes, minutes after midnight.)",
     ),
-    "min_duration_minutes": ("Shortest booking (minutes)", ""),
-    "max_duration_minutes": ("Longest booking (minutes)", ""),
-    "min_notice_minutes": ("Notice needed (minutes)", "How long before the start a booking must be made."),
+    "min_duration_minutes": ("Shortest booking", ""),
+    "max_duration_minutes": ("Longest booking", ""),
+    "min_notice_minutes": ("Notice needed", "How long before the start a booking must be made."),
     "max_ahead_days": ("Book up to (days ahead)", ""),
     "max_prolongations": ("Prolongations allowed", ""),
-    "buffer_minutes": ("Free time between bookings (minutes)", ""),
+    "buffer_minutes": ("Free time between bookings", ""),
     "requires_checkout": ("Must be checked out", "Bookings nobody picks up in time are released (no-show)."),
-    "no_show_grace_minutes": ("No-show grace (minutes)", "How long after the start a pick-up may come."),
+    "no_show_grace_minutes": ("No-show grace", "How long after the start a pick-up may come."),
 }
+DURATION_HELP = "Like 30m, 4h, 3d or 1h30m (a plain number is minutes)."
 
 
 class ClockField(forms.Field):
@@ -54,6 +56,35 @@ class ClockField(forms.Field):
         if match is None:
             raise forms.ValidationError("Enter a time of day in 24 hours, like 09:00.", code="invalid")
         return int(match[1]) * 60 + int(match[2])
+
+
+class DurationField(forms.Field):
+    """A duration written in human units ("1h30m", "3d"; a plain number is minutes), held as minutes."""
+
+    widget = forms.TextInput(attrs={"size": "8", "maxlength": "20", "autocomplete": "off", "spellcheck": "false"})
+
+    def __init__(self, *, max_minutes: int, **kwargs: Any) -> None:
+        self.max_minutes = max_minutes
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return format_minutes(value)
+        return value
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        if len(text) > 20:
+            raise forms.ValidationError(f"Write a duration like {EXAMPLES}.", code="invalid")
+        try:
+            minutes = parse_minutes(text)
+        except DurationError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+        if minutes > self.max_minutes:
+            raise forms.ValidationError(f"At most {format_minutes(self.max_minutes)}.", code="max_value")
+        return minutes
 
 
 class ItemForm(forms.Form):
@@ -79,6 +110,14 @@ class ItemForm(forms.Form):
                 self.fields[name] = forms.BooleanField(label=label, help_text=help_text, required=False)
             elif name == "slot_origin_minutes":
                 self.fields[name] = ClockField(label=label, help_text=help_text, required=False)
+            elif name.endswith("_minutes"):
+                self.fields[name] = DurationField(
+                    label=label,
+                    help_text=f"{help_text} {DURATION_HELP}".strip(),
+                    max_minutes=LIMITS[name],
+                    initial=default,
+                    required=False,
+                )
             else:
                 # Left empty: the default (forms posted before a field existed keep working).
                 self.fields[name] = forms.IntegerField(
@@ -110,6 +149,9 @@ class ItemForm(forms.Form):
         policy = policy_of(item)  # fills fields older items lack
         out.update({name: getattr(policy, name) for name in POLICY_FIELDS})
         out["slot_origin_minutes"] = ClockField().prepare_value(policy.slot_origin_minutes)  # as posted: "09:00"
+        for name in POLICY_FIELDS:  # as posted: "1h30m"
+            if name.endswith("_minutes") and name != "slot_origin_minutes":
+                out[name] = format_minutes(int(getattr(policy, name)))
         out["edit_version"] = int(item.edit_version or 0)
         return out
 

@@ -1,19 +1,17 @@
-"""Staff pages that look across the desk: the staff home, the day and week grids, the CSV export."""
+"""Staff pages that look across the desk: the staff home, the day and week grids (the CSV export: csv_views.py)."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
-
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from reservations import clock
 from reservations.bookings import desk_selectors
 from reservations.catalogue.selectors import items_for_staff
+from reservations.domain import limits
 
-from .forms import ExportForm, GridForm
+from .forms import GridForm
 from .permissions import staff_required
 
 
@@ -26,41 +24,36 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def grid(request: HttpRequest) -> HttpResponse:
+    """Active items, and retired ones whose bookings still run (they stay closable from the grid)."""
     tz = clock.site_tz()
-    active_items = items_for_staff()
-    form = GridForm(request.GET, items=active_items)
+    shown = items_for_staff() + [i for i in items_for_staff(retired=True) if i.schedule]
+    form = GridForm(request.GET, items=shown)
     result = None
     if form.is_valid():
         d = form.cleaned_data
-        chosen = [i for i in active_items if i.item_id == d["item"]] if d["item"] else active_items
+        chosen = [i for i in shown if i.item_id == d["item"]] if d["item"] else shown
         if d["category"] and not d["item"]:
             chosen = [i for i in chosen if i.category == d["category"]]
         day = d["day"] or clock.now().astimezone(tz).date()
         result = desk_selectors.grid(items=chosen, day=day, span=d["span"] or "day", tz=tz, now=clock.now())
     # A day outside the years the site knows (domain/limits.py) is a field error, as on the desk.
-    return render(request, "staff/grid.html", {"form": form, "grid": result}, status=400 if form.errors else 200)
+    context = {"form": form, "grid": result, "links": _grid_links(request, result)}
+    return render(request, "staff/grid.html", context, status=400 if form.errors else 200)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-@require_GET
-@staff_required
-def export(request: HttpRequest) -> HttpResponse:
-    """A form; with dates, the CSV itself, streamed row by row (thousands of rows, flat memory)."""
-    form = ExportForm(request.GET or None)
-    if not (request.GET and form.is_valid()):
-        return render(request, "staff/export.html", {"form": form}, status=400 if form.errors else 200)
-    d = form.cleaned_data
-    writer = csv.writer(_Echo())
-    rows = desk_selectors.export_rows(date_from=d["date_from"], date_to=d["date_to"], tz=clock.site_tz())
-
-    def stream() -> Iterator[str]:
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="bookings-{d["date_from"]}-{d["date_to"]}.csv"'
-    return response
+def _grid_links(request: HttpRequest, result: desk_selectors.Grid | None) -> dict[str, str]:
+    """Previous, next and today as plain links (the form's other choices kept); none beyond the years the site knows."""
+    if result is None:
+        return {}
+    query = request.GET.copy()
+    query["span"] = result.span
+    links = {}
+    for name, day in (
+        ("previous", result.previous),
+        ("next", result.next),
+        ("today", clock.now().astimezone(clock.site_tz()).date()),
+    ):
+        if not limits.year_problem(day):
+            query["day"] = day.isoformat()
+            links[name] = f"?{query.urlencode()}"
+    return links

@@ -1,5 +1,9 @@
 """Admin pages: users (a page at a time, searchable by email), roles, deactivation (optionally
-cancelling the member's upcoming bookings), set-password links."""
+cancelling the member's upcoming bookings), invitations by email and set-password links.
+
+A role change and a deactivation go through a confirmation page that says what will happen: the
+form posts to the action's address, which answers the confirmation page; its "Yes" button posts
+the same values again with `confirmed`, and only then is anything changed."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reservations import audit
 from reservations.accounts import admin
 from reservations.accounts.directory import PAGE_SIZE, users_page
+from reservations.accounts.invitations import send_invitation
 from reservations.accounts.passwords import set_password_token
 from reservations.accounts.users import user_by_id, user_create
 from reservations.audit.actors import audit_trail
@@ -58,8 +63,7 @@ def users(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             status = refuse(form, error)
         else:
-            messages.success(request, f"Created {user.email}. Send them the set-password link below.")
-            return _user_page(request, str(user.pk), link_for=user)
+            return _invite(request, user, created=True)
     return _users_list(request, form, status=status if form.errors else 200)
 
 
@@ -118,15 +122,42 @@ def user_detail(request: HttpRequest, user_id: str) -> HttpResponse:
     return _user_page(request, user_id)
 
 
+def _invite(request: HttpRequest, user: Any, *, created: bool = False) -> HttpResponse:
+    """Email the user their invitation with the set-password link; if it cannot go, show the link."""
+    done = "Created" if created else "Sent the invitation to"
+    if send_invitation(user, invited_by=request.user.get_short_name()):
+        messages.success(request, f"{done} {user.email}: the invitation with their set-password link is emailed.")
+        return _user_page(request, str(user.pk))
+    messages.error(request, f"{done} {user.email}, but the email could not be sent: hand them the link below.")
+    return _user_page(request, str(user.pk), link_for=user)
+
+
+ROLE_MEANS = {
+    "member": "books items and sees their own bookings",
+    "staff": "also runs the catalogue, the desk and the reports",
+    "admin": "also manages users, roles and deactivation",
+}
+
+
+def _confirm(request: HttpRequest, user_id: str, action: str, form: Any) -> HttpResponse:
+    """What the action will do, with a "Yes" that posts the same values again, confirmed."""
+    user = user_by_id(user_id)
+    if user is None:
+        raise Http404("No such user")
+    d = form.cleaned_data
+    context = {"u": user, "action": action, "form": form, "d": d, "role_means": ROLE_MEANS.get(d.get("role", ""))}
+    return render(request, "staff/user_confirm.html", context)
+
+
 @require_POST
 @admin_required
 def user_action(request: HttpRequest, user_id: str, action: str) -> HttpResponse:
     actor = _actor(request)
-    if action == "link":
+    if action in ("link", "invite"):
         target = user_by_id(user_id)
         if target is None:
             raise Http404("No such user")
-        return _user_page(request, user_id, link_for=target)
+        return _user_page(request, user_id, link_for=target) if action == "link" else _invite(request, target)
     if action not in ("role", "deactivate", "reactivate"):
         raise Http404("No such action")
     form: RoleForm | OptionalReasonForm = (
@@ -140,6 +171,8 @@ def user_action(request: HttpRequest, user_id: str, action: str) -> HttpResponse
     if not form.is_valid():  # a reason too long is refused, never cut short
         return _user_page(request, user_id, status=422, **{key: form})
     d = form.cleaned_data
+    if action in ("role", "deactivate") and request.POST.get("confirmed") != "yes":
+        return _confirm(request, user_id, action, form)
     try:
         if action == "role":
             user = admin.user_set_role(actor_id=actor, user_id=user_id, role=d["role"])

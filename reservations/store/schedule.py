@@ -8,6 +8,11 @@ partial stays; the caller re-reads and re-checks (`ATTEMPTS`), then refuses with
 That is what makes double booking impossible across Lambda instances: the database, not
 Python, arbitrates.
 
+A schedule never grows past what an item record can hold (limits.SCHEDULE_BYTES; DynamoDB refuses
+an item over 400 KB): the policy editor refuses policies that could get there (Policy.schedule_fit),
+and this write refuses a schedule that grew past it anyway ("schedule_full": a staff override, which
+skips the policy, or an item whose policy predates the check). A shrinking schedule always passes.
+
 A new booking also carries a ConditionCheck that its member exists and is active, so a booking
 is never made for a deactivated (or made-up) member, even when the deactivation races it.
 """
@@ -17,6 +22,7 @@ from __future__ import annotations
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from reservations.domain import limits
 from reservations.domain.errors import DomainError
 from reservations.domain.rules import Interval
 
@@ -27,6 +33,7 @@ from .models import AuditRecord, ItemRecord, ReservationRecord, UserRecord
 from .outcome import committed, token_for
 
 ATTEMPTS = 2  # the first try and one re-check after losing a race
+MOST_ENTRIES = limits.SCHEDULE_BYTES // limits.SCHEDULE_ENTRY_BYTES
 
 
 def write(
@@ -47,6 +54,8 @@ def write(
     a retired item too: retiring keeps its bookings, and they must still be closable.
     member_id: a new booking's member, who must exist and be active (DomainError "member_unknown").
     """
+    if len(schedule) > max(MOST_ENTRIES, len(item.schedule or [])):
+        raise DomainError("schedule_full", most=f"{MOST_ENTRIES:,}")
     condition = ItemRecord.version == item.version
     if require_active:
         condition = condition & (ItemRecord.active == True)  # noqa: E712

@@ -140,6 +140,7 @@ class CatalogueFilterForm(WindowMixin):
     start = dt_field("From", required=False)
     end = dt_field("Until", required=False)
     category = TextField(label="Category", required=False, max_length=limits.FILTER)
+    q = TextField(label="Name starts with", required=False, max_length=limits.FILTER)
     free_only = forms.BooleanField(label="Free only", required=False)
 
     @classmethod

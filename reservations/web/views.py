@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reservations import clock
 from reservations.bookings import member
 from reservations.bookings import selectors as booking_selectors
+from reservations.bookings.staff_notes import staff_notes
+from reservations.catalogue import details as catalogue_details
 from reservations.catalogue import selectors as catalogue_selectors
 from reservations.domain import lifecycle
 from reservations.domain.errors import DomainError
@@ -37,7 +39,8 @@ def _actor(request: HttpRequest) -> lifecycle.Actor:
 @require_GET
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
-    """The fields always show the window the results are for (a default one filled in where none
+    """One page of items (catalogue/listing.py), of a category, by name prefix; "more" goes on with a
+    cursor. The fields always show the window the results are for (a default one filled in where none
     was given); a window given wrongly is an error on the form, and the results then show no
     availability at all rather than some other window's."""
     default_start, default_end = catalogue_selectors.default_window(clock.now(), clock.site_tz())
@@ -46,14 +49,37 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     start, end = (data.get("start"), data.get("end")) if valid else (None, None)
     category = data.get("category", "") if "category" not in form.errors else ""
+    q = data.get("q", "") if "q" not in form.errors else ""
     free_only = data.get("free_only", False)
-    result = catalogue_selectors.catalogue(start=start, end=end, category=category, free_only=free_only)
-    return render(
-        request,
-        "web/catalogue.html",
-        {"form": form, "catalogue": result, "start": start, "end": end, "category": category, "free_only": free_only},
-        status=200 if valid else 400,
-    )
+    cursor = request.GET.get("cursor", "")
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    try:
+        result = catalogue_selectors.catalogue(
+            start=start, end=end, category=category, free_only=free_only, q=q, cursor=cursor, owner=str(request.user.pk)
+        )
+    except DomainError as error:
+        if error.code != "invalid_cursor":
+            raise
+        messages.error(request, f"{error.message} Here are the first items.")
+        return redirect(f"{request.path}?{query.urlencode()}")
+    more = ""
+    if result.next_cursor:
+        query["cursor"] = result.next_cursor
+        more = query.urlencode()
+        query.pop("cursor")
+    context = {
+        "form": form,
+        "catalogue": result,
+        "start": start,
+        "end": end,
+        "category": category,
+        "q": q,
+        "free_only": free_only,
+        "more": more,
+        "first_page": query.urlencode() if cursor else "",
+    }
+    return render(request, "web/catalogue.html", context, status=200 if valid else 400)
 
 
 def _item_page(
@@ -61,7 +87,7 @@ def _item_page(
 ) -> HttpResponse:
     day_form, day, window = schedule_views.item_schedule_input(request.GET, form)
     try:
-        detail = catalogue_selectors.item_detail(
+        detail = catalogue_details.item_detail(  # with its description: one BatchGetItem
             item_id=item_id, user_id=str(request.user.pk), now=clock.now(), tz=clock.site_tz(), day=day, window=window
         )
     except DomainError as error:
@@ -147,10 +173,11 @@ def _booking_page(
         ends = pickers.prolong_ends(
             policy=policy_of(view.item), end=from_store(r.end), latest=allowed.latest_end, tz=tz, selected=chosen
         )
+    extra = {"ends": ends, "staff_notes": staff_notes(r)}  # what staff changed (bookings/staff_notes.py)
     return render(
         request,
         "web/booking_detail.html",
-        {**presenters.booking_row(r, now), "item": view.item, "allowed": allowed, "form": prolong_form, "ends": ends},
+        {**presenters.booking_row(r, now), "item": view.item, "allowed": allowed, "form": prolong_form, **extra},
         status=status,
     )
 

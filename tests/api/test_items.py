@@ -19,16 +19,16 @@ def test_items_with_and_without_a_window(api, other_member, aws):
     make_item(name="Old", category="Vehicles", active=False)
     start, end = future_slot(hours=2)
     member_bookings.reservation_create(user_id=other_member.pk, item_id=busy.item_id, start=start, end=end)
-    r = api.get("/api/v1/items")
-    assert r.status_code == 200
+    r = api.get("/api/v1/items")  # the list of categories read: one category's partition, then "more"
+    assert (r.status_code, [i["name"] for i in r.json()["items"]]) == (200, ["Cam"]) and r.json()["next_cursor"]
+    r = api.get("/api/v1/items")  # the list kept (catalogue/categories.py): two partitions a page
     assert [i["name"] for i in r.json()["items"]] == ["Cam", "Bike", "Van"]
     assert all(i["available"] is None and i["next_free_start"] is None for i in r.json()["items"])
     r = api.get("/api/v1/items", {"available_from": iso(start), "available_to": iso(end), "category": "Vehicles"})
     items = {i["name"]: i for i in r.json()["items"]}
     assert items["Bike"] == {
         "id": free.item_id,
-        "name": "Bike",
-        "description": "Blue",
+        "name": "Bike",  # no description in the list (issue 12): the item's own read has it
         "category": "Vehicles",
         "location": "",
         "available": True,

@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.test import Client
 
 from reservations.accounts.tokens import token_create
@@ -177,6 +178,8 @@ def test_admin_users_create_role_and_deactivate_kills_tokens(people):
     assert created.status_code == 201
     body = created.json()
     assert body["email"] == "new@example.com" and "/accounts/set-password/" in body["set_password_url"]
+    [invitation] = [m for m in mail.outbox if m.to == ["new@example.com"]]  # invited, as from the admin page
+    assert "/accounts/set-password/" in invitation.body
     dup = admin.post("/api/v1/staff/users", {"email": "new@example.com", "role": "member"})
     assert dup.status_code == 409
     role = admin.post(f"/api/v1/staff/users/{body['id']}/role", {"role": "staff"})

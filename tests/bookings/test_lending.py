@@ -79,7 +79,8 @@ def test_check_out_and_in_mark_the_schedule_entry_in_their_own_transaction(item,
     assert [e.get("out") for e in raw_schedule(item.item_id)] == [None]
     dynamo_calls.clear()
     desk.reservation_check_out(actor=as_staff(staff), reservation_id=r.reservation_id)
-    assert dynamo_calls == ["TransactGetItems", "TransactWriteItems"]
+    # then the member's user record, for the "checked out" email (after the commit)
+    assert dynamo_calls == ["TransactGetItems", "TransactWriteItems", "GetItem"]
     [entry] = raw_schedule(item.item_id)
     assert (entry["reservation_id"], entry["out"]) == (r.reservation_id, True)
     desk.reservation_check_in(actor=as_staff(staff), reservation_id=r.reservation_id, now=now + 3 * HOUR)

@@ -179,7 +179,9 @@ def main() -> None:
             response = browser.request("GET", path)
             body = response.get("body") or ""
             report["pages"].append([role, path, response["statusCode"], "TemplateDoesNotExist" in body])
-            report["static"].update(re.findall(r'(?:href|src)="([^"]*(?:/static/[^"]*|\.(?:css|js|svg|png)(?=["?#])[^"]*))"', body))
+            report["static"].update(
+                re.findall(r'(?:href|src)="([^"]*(?:/static/[^"]*|\.(?:css|js|svg|png)(?=["?#])[^"]*))"', body)
+            )
     report["static"] = sorted(report["static"])
     print(json.dumps(report, default=str))
 

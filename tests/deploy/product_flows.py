@@ -44,6 +44,9 @@ def sign_in(email: str, password: str = PASSWORD) -> Client:
 def new_user(admin: Client, email: str, role: str) -> Client:
     """An admin creates the user (page), who opens the set-password link, chooses a password, signs in."""
     page = admin.post("/staff/users/", {"email": email, "name": email.split("@")[0], "role": role})
+    ok(page, 200)  # the invitation is emailed; the admin can also show the link to hand over
+    [shown] = set(re.findall(r"/staff/users/[^/\"<\s]+/set-password-link/", page.content.decode()))
+    page = admin.post(shown, {})
     ok(page, 200)
     [link] = re.findall(r"/accounts/set-password/[^/\"<\s]+/[^/\"<\s]+/", page.content.decode())
     visitor = Client()
@@ -79,7 +82,15 @@ def catalogue(p: SimpleNamespace) -> dict[str, str]:
         body = {"name": name, "category": "Tools"} | ({"requires_checkout": "on"} if name == "Van" else {})
         ok(p.staff.post("/staff/items/new/", body), 302)
     ok(p.staff.post("/staff/items/import/", {"csv_text": "name,category\nKayak,Outdoor\n", "filename": "i.csv"}))
-    ids = {i["name"]: i["id"] for i in p.member_api.get("/api/v1/items").json()["items"]}
+    rows = "".join(f"Locker {n:02d},Lockers\n" for n in range(40))  # over one transaction: the staged import
+    ok(p.staff.post("/staff/items/import/", {"csv_text": "name,category\n" + rows, "filename": "big.csv"}))
+    ids, query = {}, {}
+    while True:  # paged (issue 12): a page walks at most two categories
+        page = p.member_api.get("/api/v1/items", query).json()
+        ids |= {i["name"]: i["id"] for i in page["items"]}
+        if not page["next_cursor"]:
+            break
+        query = {"cursor": page["next_cursor"]}
     ok(p.staff.post(f"/staff/items/{ids['Tent']}/", {"name": "Tent", "category": "Outdoor", "edit_version": 0}), 302)
     ok(p.staff.post(f"/staff/items/{ids['Old saw']}/retire/", {"reason": "blunt"}), 302)
     for path in ("/", f"/items/{ids['Drill']}/", "/staff/items/", "/staff/items/?retired=1"):
@@ -147,11 +158,11 @@ def deactivation(p: SimpleNamespace, ids: dict[str, str], leaver_id: str) -> Non
         ok(p.leaver_api.post("/api/v1/reservations", {"item_id": ids["Kayak"], "start": iso(s), "end": iso(e)}), 201)
     assert harness(lambda: list(SessionRecord.by_user.query(leaver_id))), "the member is signed in"
     ok(p.admin.get(f"/staff/users/{leaver_id}/"), 200)
-    body = {"reason": "left", "cancel_future_bookings": "on"}
+    body = {"reason": "left", "cancel_future_bookings": "on", "confirmed": "yes"}
     ok(p.admin.post(f"/staff/users/{leaver_id}/deactivate/", body), 302)
     assert p.leaver.get("/bookings/").status_code == 302  # the session is gone
     assert p.leaver_api.get("/api/v1/reservations").status_code == 401  # and the token
     assert json.loads(p.admin.get(f"/api/v1/staff/audit/user/{leaver_id}").content)
     ok(p.admin.post(f"/staff/users/{leaver_id}/reactivate/", {"reason": "back"}), 302)
-    ok(p.admin.post(f"/staff/users/{leaver_id}/role/", {"role": "staff"}), 302)
+    ok(p.admin.post(f"/staff/users/{leaver_id}/role/", {"role": "staff", "confirmed": "yes"}), 302)
     ok(p.admin.post(f"/staff/users/{leaver_id}/set-password-link/", {}), 200)

@@ -91,7 +91,7 @@ def test_an_outage_is_never_stored_as_the_idempotent_answer(member, staff, booke
     [
         ("Query", "/api/v1/reservations"),
         ("Query", "/api/v1/items"),
-        ("GetItem", "/api/v1/items/{item}"),
+        ("BatchGetItem", "/api/v1/items/{item}"),  # the item with its description (catalogue/details.py)
         ("GetItem", "/api/v1/reservations/{rid}"),
     ],
 )
@@ -110,7 +110,7 @@ def test_failed_queries_and_gets_in_the_api_are_unavailable(member, item, booked
         ("BatchGetItem", "/staff/grid/"),
         ("Query", "/staff/bookings/"),
         ("Query", "/staff/overdue/"),
-        ("GetItem", "/items/{item}/"),
+        ("BatchGetItem", "/items/{item}/"),  # the item with its description (catalogue/details.py)
     ],
 )
 def test_failed_reads_on_pages_are_the_busy_page_not_a_404(member, staff, item, booked, faults, operation, url):

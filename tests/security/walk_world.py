@@ -21,6 +21,7 @@ PUBLIC = {
     "accounts/sign-in/": "the sign-in form: posting it is how one signs in",
     "accounts/sign-out/": "sign-out only ends the caller's own session",
     "accounts/set-password/<str:user_id>/<str:token>/": "the one-time link in the path is the credential",
+    "accounts/forgot-password/": "asking for a reset link by email address: the same answer for everyone",
     "api/v1/auth/tokens": "POST /api/v1/auth/tokens: email and password in the body are the credential",
     r"^api(?:/.*)?$": "unknown API paths: 404 problem+json for everyone",
     r"^static/(?P<path>.*)$": "static files (routed only when DEBUG was on at import): read-only",
@@ -31,10 +32,15 @@ PATH_OVERRIDES = {
     "staff/bookings/<str:reservation_id>/check-in/": {"reservation_id": "out_id"},
     "api/v1/staff/reservations/<str:reservation_id>/check-in": {"reservation_id": "out_id"},
     "staff/users/<str:user_id>/reactivate/": {"user_id": "inactive_id"},
+    "staff/overdue/<str:reservation_id>/check-in/": {"reservation_id": "late_id"},
+    "staff/overdue/<str:reservation_id>/remind/": {"reservation_id": "late_id"},
     "api/v1/staff/users/<str:user_id>/reactivate": {"user_id": "inactive_id"},
 }
 # Accepted POSTs that write nothing even for the right caller (the refusal status is what guards them).
-NO_WRITE = {"staff/users/<str:user_id>/set-password-link/": "renders the set-password link, writes nothing"}
+NO_WRITE = {
+    "staff/users/<str:user_id>/set-password-link/": "renders the set-password link, writes nothing",
+    "staff/users/<str:user_id>/invite/": "emails the set-password link, writes nothing",
+}
 
 
 def local(moment) -> str:
@@ -61,6 +67,9 @@ BODIES = {
     "staff/items/import/": lambda w: {"csv_text": "name,category\nSaw,Tools\n", "filename": "items.csv"},
     "staff/items/<str:item_id>/": lambda w: {"name": "Projector (red)", "category": "Equipment", "edit_version": 0},
     "staff/items/<str:item_id>/retire/": lambda w: {"reason": "broken"},
+    "staff/items/<str:item_id>/retire/confirm/": lambda w: {"bookings": "cancel", "reason": "broken"},
+    "staff/overdue/<str:reservation_id>/check-in/": lambda w: {},
+    "staff/overdue/<str:reservation_id>/remind/": lambda w: {},
     "staff/bookings/new/": lambda w: {
         "member": w.member.email,
         "item": w.item.item_id,
@@ -76,10 +85,11 @@ BODIES = {
         "reason": "needs it longer",
     },
     "staff/users/": lambda w: {"email": "new@example.com", "name": "New", "role": "member"},
-    "staff/users/<str:user_id>/role/": lambda w: {"role": "staff"},
-    "staff/users/<str:user_id>/deactivate/": lambda w: {"reason": "left"},
+    "staff/users/<str:user_id>/role/": lambda w: {"role": "staff", "confirmed": "yes"},
+    "staff/users/<str:user_id>/deactivate/": lambda w: {"reason": "left", "confirmed": "yes"},
     "staff/users/<str:user_id>/reactivate/": lambda w: {"reason": "back"},
     "staff/users/<str:user_id>/set-password-link/": lambda w: {},
+    "staff/users/<str:user_id>/invite/": lambda w: {},
     "api/v1/reservations": lambda w: {"item_id": w.item.item_id, "start": iso(w.slot[0]), "end": iso(w.slot[1])},
     "api/v1/reservations/<str:reservation_id>/prolong": lambda w: {"end": iso(w.booking_end + timedelta(hours=1))},
     "api/v1/reservations/<str:reservation_id>/cancel": lambda w: {},
@@ -126,6 +136,12 @@ def build_world():
         user_id=w.member.pk, item_id=other_item.item_id, start=w.booking_start, end=w.booking_end
     )
     desk.reservation_check_out(actor=as_staff(w.staff.pk), reservation_id=out.reservation_id)
+    now, hour = clock.now(), timedelta(hours=1)  # a loan handed out and not back: the Overdue page's actions
+    late = member_bookings.reservation_create(
+        user_id=w.member.pk, item_id=make_item(name="Drill").item_id, start=now - 3 * hour, end=now - 2 * hour,
+        now=now - 4 * hour,
+    )  # fmt: skip
+    desk.reservation_check_out(actor=as_staff(w.staff.pk), reservation_id=late.reservation_id, now=now - 3 * hour)
     w.slot = future_slot(days=2)  # free: what the walk's booking bodies ask for
     w.ids = {
         "item_id": w.item.item_id,
@@ -136,6 +152,7 @@ def build_world():
         "kind": "item",
         "entity_id": w.item.item_id,
         "out_id": out.reservation_id,
+        "late_id": late.reservation_id,
         "inactive_id": inactive.pk,
     }
     return w

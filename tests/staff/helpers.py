@@ -24,7 +24,8 @@ def reservation_row(reservation_id: str) -> dict:
 
 
 def all_items() -> list[ItemRecord]:
-    return list(ItemRecord.scan(consistent_read=True))
+    # not the markers of the list of categories (catalogue/categories.py)
+    return [i for i in ItemRecord.scan(consistent_read=True) if not i.item_id.startswith("#")]
 
 
 def catalogue_audit() -> list[AuditRecord]:

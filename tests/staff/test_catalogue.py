@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from reservations.bookings import member as member_bookings
 from reservations.catalogue import csv_import
 from reservations.catalogue import services as catalogue_services
+from reservations.catalogue.details import read_item
 from reservations.domain.errors import DomainError
 from reservations.domain.policy import Policy
 from tests.factories import future_slot, make_item
@@ -73,7 +74,7 @@ def test_a_booking_between_opening_and_saving_does_not_refuse_the_edit(staff_cli
     r = staff_client.post(f"/staff/items/{item.item_id}/", {**form, "description": "Now with case"})
     assert r.status_code == 302
     stored = item_row(item.item_id)
-    assert stored["description"] == "Now with case"
+    assert read_item(item.item_id).description == "Now with case"  # in items-details
     assert len(stored["schedule"]) == 1  # the booking is untouched
 
 
@@ -126,7 +127,7 @@ def test_import_preview_shows_every_row_with_its_errors_and_writes_nothing(staff
     assert errors["Drill"] == errors["Saw"] == []
     assert "category is required." in errors["Ladder"]
     assert any("slot length must divide a day evenly" in e for e in errors["Ladder"])
-    assert errors["Van"] == ["slot_minutes must be a whole number (got 'sixty')."]
+    assert errors["Van"] == ["slot_minutes: Write a duration like 30m, 4h, 3d or 1h30m (got 'sixty')."]
     body = r.content.decode()
     assert "Nothing can be imported" in body and 'name="csv_text"' not in body
     assert all_items() == [] and catalogue_audit() == []
@@ -148,7 +149,7 @@ def test_import_confirm_creates_all_items_in_one_go(staff_client, staff):
     assert "Imported 2 items." in r.content.decode()
     items = {i.name: i for i in all_items()}
     assert set(items) == {"Drill", "Saw"}
-    assert items["Drill"].description == "Cordless, 18V"
+    assert read_item(items["Drill"].item_id).description == "Cordless, 18V"  # in items-details
     assert int(items["Drill"].max_duration_minutes) == 120
     assert int(items["Saw"].slot_minutes) == Policy().slot_minutes
     assert trail(f"item#{items['Saw'].item_id}") == [("item.imported", staff.pk)]

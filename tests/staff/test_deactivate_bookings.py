@@ -43,7 +43,9 @@ def state(reservation_id: str) -> tuple[str, str | None]:
 
 def test_the_admin_page_cancels_upcoming_bookings_when_asked(admin_client, admin, member, booked):
     r = admin_client.post(
-        f"/staff/users/{member.pk}/deactivate/", {"reason": "left", "cancel_future_bookings": "on"}, follow=True
+        f"/staff/users/{member.pk}/deactivate/",
+        {"reason": "left", "cancel_future_bookings": "on", "confirmed": "yes"},
+        follow=True,
     )
 
     assert r.status_code == 200
@@ -59,7 +61,7 @@ def test_the_admin_page_keeps_the_bookings_by_default(admin_client, member, book
     assert 'name="cancel_future_bookings"' in page
     assert "checked" not in page.split('name="cancel_future_bookings"')[1].split(">")[0]
 
-    r = admin_client.post(f"/staff/users/{member.pk}/deactivate/", {"reason": "left"})
+    r = admin_client.post(f"/staff/users/{member.pk}/deactivate/", {"reason": "left", "confirmed": "yes"})
 
     assert r.status_code == 302
     assert {state(rid) for rid in booked["mine"]} == {("booked", None)}

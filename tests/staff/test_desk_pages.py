@@ -220,7 +220,7 @@ def test_export_streams_thousands_of_rows_as_correct_csv(staff_client, member):
     assert r["Content-Type"].startswith("text/csv")
     text = b"".join(r.streaming_content).decode()
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == list(desk_selectors.EXPORT_COLUMNS)
+    assert rows[0][: len(desk_selectors.EXPORT_COLUMNS)] == list(desk_selectors.EXPORT_COLUMNS)  # then local times
     assert len(rows) == 2001
     by_id = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert by_id[f"{item.item_id}.bulk00007"]["item_name"] == 'Item "7", with comma'

@@ -22,9 +22,12 @@ def staff_urls(item_id: str, reservation_id: str, user_id: str) -> list[tuple[st
         ("post", "/staff/items/new/", STAFF),
         ("get", "/staff/items/import/", STAFF),
         ("post", "/staff/items/import/", STAFF),
+        ("get", "/staff/items/import/template.csv", STAFF),
         ("get", f"/staff/items/{i}/", STAFF),
         ("post", f"/staff/items/{i}/", STAFF),
         ("post", f"/staff/items/{i}/retire/", STAFF),
+        ("get", f"/staff/items/{i}/retire/confirm/", STAFF),
+        ("post", f"/staff/items/{i}/retire/confirm/", STAFF),
         ("get", "/staff/bookings/", STAFF),
         ("get", "/staff/bookings/new/", STAFF),
         ("post", "/staff/bookings/new/", STAFF),
@@ -34,6 +37,8 @@ def staff_urls(item_id: str, reservation_id: str, user_id: str) -> list[tuple[st
         ("post", f"/staff/bookings/{r}/cancel/", STAFF),
         ("post", f"/staff/bookings/{r}/override/", STAFF),
         ("get", "/staff/overdue/", STAFF),
+        ("post", f"/staff/overdue/{r}/check-in/", STAFF),
+        ("post", f"/staff/overdue/{r}/remind/", STAFF),
         ("get", "/staff/grid/", STAFF),
         ("get", "/staff/export/", STAFF),
         ("get", "/staff/users/", ADMIN),
@@ -43,6 +48,7 @@ def staff_urls(item_id: str, reservation_id: str, user_id: str) -> list[tuple[st
         ("post", f"/staff/users/{u}/deactivate/", ADMIN),
         ("post", f"/staff/users/{u}/reactivate/", ADMIN),
         ("post", f"/staff/users/{u}/set-password-link/", ADMIN),
+        ("post", f"/staff/users/{u}/invite/", ADMIN),
     ]
 
 

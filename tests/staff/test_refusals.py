@@ -47,7 +47,7 @@ def test_an_admin_change_while_dynamodb_is_busy_is_unavailable_not_a_conflict(ad
     with pytest.raises(Exception) as info:  # the store's own error: the middleware answers 503
         accounts.user_set_role(actor_id=admin.pk, user_id=target.pk, role="staff")
     assert not isinstance(info.value, DomainError)
-    page = admin_client.post(f"/staff/users/{target.pk}/role/", {"role": "staff"})
+    page = admin_client.post(f"/staff/users/{target.pk}/role/", {"role": "staff", "confirmed": "yes"})
     assert page.status_code == 503
     assert "Someone else changed this user" not in page.content.decode()
     assert UserRecord.get(target.pk, consistent_read=True).role == "member"

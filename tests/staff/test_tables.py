@@ -46,6 +46,6 @@ def test_backfill_fills_index_attributes_of_old_rows(aws):
     assert list(UserRecord.directory.query("USER")) == []
     out = StringIO()
     call_command("backfill_indexes", stdout=out)
-    assert "Filled 1 user(s) and 1 reservation(s); marked 0 loan(s) out." in out.getvalue()
+    assert "Filled 1 user(s) and 1 reservation(s); marked 0 loan(s) out;" in out.getvalue()
     assert [u.email for u in UserRecord.directory.query("USER")] == ["old@example.com"]
     assert [x.reservation_id for x in ReservationRecord.by_month.query(r.start[:7])] == [r.reservation_id]

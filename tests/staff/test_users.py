@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core import mail
 from django.test import Client
 
 from reservations.accounts import admin as accounts
@@ -28,8 +29,9 @@ def sessions_of(user_id: str) -> list[str]:
 def test_admin_creates_a_user_who_sets_a_password_once(admin_client, admin):
     r = admin_client.post("/staff/users/", {"email": "New@Example.com", "name": "New", "role": "member"})
     assert r.status_code == 200
-    body = r.content.decode()
-    link = re.search(r"http://testserver(/accounts/set-password/[^<\s]+)", body).group(1)
+    [invitation] = mail.outbox  # the link is emailed (the page says so), not shown
+    assert "invitation" in r.content.decode() and "/accounts/set-password/" not in r.content.decode()
+    link = re.search(r"https?://[^/\s]+(/accounts/set-password/[^<\s]+)", invitation.body).group(1)
     user = user_by_email("new@example.com")
     assert (user.role, user.is_active, user.has_usable_password()) == ("member", True, False)
     assert trail(f"user#{user.pk}") == [("user.created", admin.pk)]
@@ -59,7 +61,7 @@ def test_set_password_link_expires(aws, settings):
 
 
 def test_admin_changes_a_role(admin_client, admin, member):
-    r = admin_client.post(f"/staff/users/{member.pk}/role/", {"role": "staff"})
+    r = admin_client.post(f"/staff/users/{member.pk}/role/", {"role": "staff", "confirmed": "yes"})
     assert r.status_code == 302
     assert UserRecord.get(member.pk, consistent_read=True).role == "staff"
     [entry] = [e for e in accounts_trail(member.pk) if e.entry.action == "user.role_changed"]
@@ -74,8 +76,8 @@ def accounts_trail(user_id):
 
 def test_admin_cannot_demote_or_deactivate_themselves(admin_client, admin):
     for url, data in (
-        (f"/staff/users/{admin.pk}/role/", {"role": "member"}),
-        (f"/staff/users/{admin.pk}/deactivate/", {}),
+        (f"/staff/users/{admin.pk}/role/", {"role": "member", "confirmed": "yes"}),
+        (f"/staff/users/{admin.pk}/deactivate/", {"confirmed": "yes"}),
     ):
         r = admin_client.post(url, data, follow=True)
         assert "You cannot change your own role" in r.content.decode()
@@ -91,7 +93,7 @@ def test_deactivation_kills_a_live_session_and_tokens_and_blocks_sign_in(admin_c
     assert len(sessions_of(victim.pk)) == 1
     token_create(user_id=victim.pk, name="laptop")
 
-    r = admin_client.post(f"/staff/users/{victim.pk}/deactivate/", {"reason": "left the company"})
+    r = admin_client.post(f"/staff/users/{victim.pk}/deactivate/", {"reason": "left the company", "confirmed": "yes"})
     assert r.status_code == 302
     assert sessions_of(victim.pk) == []  # the session rows are gone at once
     assert list(ApiTokenRecord.scan(consistent_read=True)) == []  # and the tokens

@@ -113,7 +113,7 @@ def test_past_and_too_soon_starts_are_not_offered_and_taken_ones_are_marked(memb
 
 
 def test_the_night_the_clocks_go_back_books_the_second_half_past_two(member_client, member):
-    item = make_item(max_ahead_days=400)
+    item = make_item(max_ahead_days=400, buffer_minutes=120)  # a reach that fits the item record (schedule_fit)
     night = date(2027, 10, 31)
     body = member_client.get(f"/items/{item.item_id}/", {"date": night.isoformat()}).content.decode()
     shown = [label for _, label, _ in options(body, "start")]
@@ -209,7 +209,7 @@ def test_the_item_page_and_show_starts_cost_no_more_requests(member_client, item
     member_client.get(f"/items/{item.item_id}/")  # the session as it is after a first page
     dynamo_calls.clear()
     assert member_client.get(f"/items/{item.item_id}/", {"date": "2026-12-03"}).status_code == 200
-    assert dynamo_calls == ["BatchGetItem", "GetItem"]
+    assert dynamo_calls == ["BatchGetItem", "BatchGetItem"]  # session and user; the item with its description
     dynamo_calls.clear()
     assert member_client.post(f"/items/{item.item_id}/book/", {"date": "2026-12-03", "show": "1"}).status_code == 302
     assert dynamo_calls == ["BatchGetItem"]

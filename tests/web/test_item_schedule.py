@@ -166,7 +166,7 @@ def test_the_schedule_costs_no_extra_request(member_client, room, dynamo_calls):
     dynamo_calls.clear()
     r = member_client.get(f"/items/{room.item_id}/", {"day": "2026-12-03", "start": "2026-12-03T10:00"})
     assert r.status_code == 200
-    assert dynamo_calls == ["BatchGetItem", "GetItem"]
+    assert dynamo_calls == ["BatchGetItem", "BatchGetItem"]  # session and user; the item with its description
 
 
 def test_a_day_the_clocks_change_has_its_own_hours():

@@ -10,9 +10,11 @@ Access patterns (every request path is a GetItem, Query, BatchGetItem or transac
 | session by key                               | sessions                        | session_key (TTL expires_at)               |
 | a user's sessions (deactivation ends them)   | sessions, GSI by_user (keys)    | user_id (anonymous sessions have none)     |
 | failed sign-ins per account / per address    | throttles                       | key = "signin:account:<sha256>" / "signin:address:<ip>" (TTL) |
-| active items, optionally one category        | items, GSI catalogue            | catalogue_pk = "ACTIVE", sort_key begins_with "<category>#" |
+| active items of a category, by name prefix   | items, GSI catalogue            | catalogue_pk = "ACTIVE#<category>", sort_key begins_with "<category>#<prefix>" |
+| the list of categories (catalogue walks it)  | items, GSI catalogue            | catalogue_pk = "CATEGORIES" (one marker each) |
 | retired items (staff catalogue)              | items, GSI catalogue            | catalogue_pk = "RETIRED", sort_key         |
 | item by id, with its schedule                | items                           | item_id (strongly consistent for writes)   |
+| an item's description (its own page)         | items-details, with the item (BatchGetItem) | item_id (models/item_details.py) |
 | an item's active bookings (availability)     | items.schedule (denormalised)   | written in the same transaction as the booking |
 | an item's bookings in a time range (staff)   | reservations, GSI by_item       | item_id, start                             |
 | reservation by id                            | reservations                    | reservation_id ("<item_id>.<random>")      |
@@ -32,16 +34,16 @@ Why the schedule lives on the item: the catalogue must answer "is it free?" for 
 in a fixed number of requests, and the no-double-booking rule needs one record per item whose
 version every schedule change bumps. Each item carries its active bookings (start, end,
 reservation, owner) in `schedule`, updated in the same TransactWriteItems as the reservation,
-conditioned on `version`. One Query of the catalogue index then yields every item with its
-schedule (1 request per MB of catalogue), and one GetItem gives an item page its timeline.
+conditioned on `version`. One Query of the catalogue index then yields a page of items with
+their schedules (catalogue/listing.py: 50 at most), and one GetItem gives an item page its timeline.
 
 "My bookings" is keyed by end rather than start: "current" (not yet ended) is then a key
 condition, end > now, that reads only the user's future rows however long their history.
 
-Retiring an item moves it from the "ACTIVE" to the "RETIRED" partition of the catalogue index
-(same sort key): members only ever query "ACTIVE", and staff list retired items with one Query
-instead of a Scan. Items created before this had no catalogue_pk when inactive; they are
-invisible to both queries until edited.
+Retiring an item moves it from its category's "ACTIVE#<category>" to the "RETIRED" partition of
+the catalogue index (same sort key): members only ever query "ACTIVE#...", and staff list retired
+items with one Query instead of a Scan. Items created before this had no catalogue_pk when
+inactive, or "ACTIVE" for every category (before issue 12); `manage.py backfill_indexes` moves them.
 
 "All bookings in a date range" has no natural partition key. `by_month` partitions by the UTC
 month of the start: a staff range query reads the months it spans, in order, one Query each
@@ -70,12 +72,14 @@ from .accounts import (
 from .audit import AuditRecord
 from .base import BaseModel, table_name
 from .bookings import ReservationRecord, month_of
+from .item_details import ItemDetailsRecord
 from .items import CATALOGUE_PK, RETIRED_PK, ItemRecord, ScheduleEntry
 
 ALL_MODELS: list[type[BaseModel]] = [
     UserRecord,
     UserEmail,
     ItemRecord,
+    ItemDetailsRecord,
     ReservationRecord,
     SessionRecord,
     ThrottleRecord,
@@ -93,6 +97,7 @@ __all__ = [
     "AuditRecord",
     "BaseModel",
     "IdempotencyRecord",
+    "ItemDetailsRecord",
     "ItemRecord",
     "ReservationRecord",
     "ScheduleEntry",

@@ -20,3 +20,4 @@ class AuditRecord(BaseModel):
     before = UnicodeAttribute(default="{}")  # JSON
     after = UnicodeAttribute(default="{}")  # JSON
     reason = UnicodeAttribute(default="")
+    channel = UnicodeAttribute(null=True)  # "page", "api" or "job" (audit/channel.py); absent on older entries

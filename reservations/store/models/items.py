@@ -7,8 +7,19 @@ from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 
 from .base import BaseMeta, BaseModel, table_name
 
-CATALOGUE_PK = "ACTIVE"
-RETIRED_PK = "RETIRED"
+CATALOGUE_PK = "ACTIVE"  # an active item's partition: "ACTIVE#<category, case-folded>"
+RETIRED_PK = "RETIRED"  # retired items: one partition (staff list them; nobody books them)
+CATEGORIES_PK = "CATEGORIES"  # one small marker record per category (catalogue/categories.py)
+
+
+def category_key(category: str) -> str:
+    """A category as keys hold it: case-folded, so "Cameras" and "cameras" are one partition."""
+    return category.strip().casefold()
+
+
+def active_pk(category: str) -> str:
+    """The catalogue index partition of an active item: its category's (no hot partition)."""
+    return f"{CATALOGUE_PK}#{category_key(category)}"
 
 
 class ScheduleEntry(MapAttribute):  # type: ignore[type-arg]
@@ -24,21 +35,28 @@ class ScheduleEntry(MapAttribute):  # type: ignore[type-arg]
 
 
 class CatalogueIndex(GlobalSecondaryIndex["ItemRecord"]):
-    """Active items only (sparse: retired items have no catalogue_pk), sorted by category and name.
+    """Active items by category, then by name (case-folded): partition "ACTIVE#<category>", sort key
+    "<category>#<name>#<item_id>" (catalogue.services.item_sort_key), so a category is a key
+    condition, a name prefix is begins_with on the sort key, and a booking (which rewrites its item,
+    hence its index entry) lands in its category's partition, not in one partition for the whole
+    site. Retired items are in "RETIRED"; "CATEGORIES" holds one marker per category (the list the
+    catalogue walks and offers).
 
-    It carries the whole booking policy, because "free" in the catalogue means bookable under the
-    item's rules (domain/availability.py): notice, horizon, grid and lengths, not only overlaps.
-    A projection cannot change in place, so this replaced the index "catalogue" (which lacked them)
-    under a new name; create_tables adds it to an existing table, and DynamoDB backfills it.
+    It carries what the listing shows and the whole booking policy, because "free" in the
+    catalogue means bookable under the item's rules (domain/availability.py): notice, horizon,
+    grid and lengths, not only overlaps; not the description (only the item's own page shows it).
+    A projection or key change cannot be made in place, so this replaced "catalogue_v2" (one
+    partition for all active items, with descriptions) under a new name; create_tables adds it to
+    an existing table, DynamoDB backfills it, and `manage.py backfill_indexes` moves existing
+    items to their category's partition.
     """
 
     class Meta:
-        index_name = "catalogue_v2"
+        index_name = "catalogue_v3"
         projection = IncludeProjection(
             [
                 "item_id",
                 "name",
-                "description",
                 "category",
                 "location",
                 "active",
@@ -66,7 +84,10 @@ class ItemRecord(BaseModel):
 
     item_id = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()
-    description = UnicodeAttribute(default="")
+    # Legacy: the description now lives in items-details (models/item_details.py), so a booking's
+    # write units do not grow with it. Only items written before that carry it here, until
+    # backfill_descriptions or their next edit moves it; reads fall back to it (catalogue/details.py).
+    description = UnicodeAttribute(null=True)
     category = UnicodeAttribute()
     location = UnicodeAttribute(default="")
     active = BooleanAttribute(default=True)
