@@ -57,6 +57,7 @@ AUDIT_ENTRY = Shape(
         "before": Field({"type": "object"}, lambda e: e.before, "The fields that changed, before."),
         "after": Field({"type": "object"}, lambda e: e.after, "The fields that changed, after."),
         "reason": attr("reason", STRING, default=""),
+        "channel": attr("channel", STRING, "Where it was done: page, api or job; empty on older entries.", default=""),
     },
 )
 AUDIT_TRAIL = Shape(

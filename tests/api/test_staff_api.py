@@ -135,7 +135,7 @@ def test_book_on_behalf_override_and_the_no_overlap_rule(people, item):
     assert long.status_code == 200 and long.json()["end"] == iso(end + timedelta(hours=1))
     trail = staff.get(f"/api/v1/staff/audit/reservation/{rid}").json()["entries"]
     assert [e["action"] for e in trail] == ["reservation.overridden", "reservation.created"]  # newest first
-    assert trail[0]["reason"] == "needs it longer"
+    assert trail[0]["reason"] == "needs it longer" and trail[0]["channel"] == "api"  # done through the API
 
 
 def test_check_out_in_and_cancel_with_a_reason_the_member_sees(people, aws):
