@@ -22,7 +22,7 @@ from typing import Any
 from reservations.domain.errors import DomainError
 from reservations.store import cursor as cursors
 from reservations.store.models import ItemRecord
-from reservations.store.models.items import active_pk, category_key
+from reservations.store.models.items import active_pk, category_key, key_part
 
 from . import categories as category_list
 
@@ -40,7 +40,7 @@ class Listing:
 
 def normalised(text: str) -> str:
     """A name or a prefix as the sort key holds it (catalogue.services.item_sort_key): case-folded."""
-    return text.strip().casefold()
+    return key_part(text)
 
 
 def _position(cursor: str, *, owner: str, view: str) -> tuple[list[Any] | None, int]:

@@ -32,7 +32,7 @@ from reservations.store.convert import POLICY_FIELDS, policy_of
 from reservations.store.errors import is_condition_failure
 from reservations.store.ids import new_id
 from reservations.store.models import RETIRED_PK, ItemDetailsRecord, ItemRecord
-from reservations.store.models.items import active_pk
+from reservations.store.models.items import active_pk, category_key, key_part
 from reservations.store.outcome import committed, token_for
 from reservations.store.timefmt import to_store
 
@@ -173,7 +173,7 @@ def save_new_item(tx: TransactWrite, item: ItemRecord) -> None:
 
 
 def item_sort_key(*, category: str, name: str, item_id: str) -> str:
-    return f"{category.casefold()}#{name.casefold()}#{item_id}"
+    return f"{category_key(category)}#{key_part(name)}#{item_id}"
 
 
 def item_snapshot(item: ItemRecord) -> dict[str, Any]:

@@ -12,9 +12,18 @@ RETIRED_PK = "RETIRED"  # retired items: one partition (staff list them; nobody 
 CATEGORIES_PK = "CATEGORIES"  # one small marker record per category (catalogue/categories.py)
 
 
+KEY_PART_BYTES = 400  # category and name in the index's sort key: 2 x 400 + an id stays under 1,024 bytes
+
+
+def key_part(text: str) -> str:
+    """Text as a key holds it: case-folded, and cut to KEY_PART_BYTES of UTF-8 (on a character
+    boundary): DynamoDB refuses a sort key over 1,024 bytes, and 200 characters may take 800."""
+    return text.strip().casefold().encode()[:KEY_PART_BYTES].decode("utf-8", "ignore")
+
+
 def category_key(category: str) -> str:
     """A category as keys hold it: case-folded, so "Cameras" and "cameras" are one partition."""
-    return category.strip().casefold()
+    return key_part(category)
 
 
 def active_pk(category: str) -> str:
