@@ -77,7 +77,9 @@ def item_detail(
     day: date | None = None,
     window: timeline.Window | None = None,
 ) -> ItemDetail:
-    """The item page: selectors.item_detail's answer, with the description (one BatchGetItem)."""
+    """The item page: the item with its description (one BatchGetItem), its policy and its schedule:
+    the day asked for, else the searched window's first day, else today (whole-day items: that day's
+    week from Monday), with the searched window marked."""
     item = item_get(item_id)
     policy = policy_of(item)
     if day is None:

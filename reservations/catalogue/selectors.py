@@ -7,7 +7,7 @@ number of items: the catalogue reads one page (catalogue/listing.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -117,31 +117,6 @@ class ItemDetail:
     item: ItemRecord
     policy: Policy
     schedule: timeline.ItemSchedule
-
-
-def item_detail(
-    *,
-    item_id: str,
-    user_id: str,
-    now: datetime,
-    tz: tzinfo,
-    day: date | None = None,
-    window: timeline.Window | None = None,
-) -> ItemDetail:
-    """The item, its policy and its schedule (one GetItem): the day asked for, else the searched
-    window's first day, else today (whole-day items: that day's week from Monday), with the
-    searched window marked."""
-    item = item_get(item_id)
-    policy = policy_of(item)
-    if day is None:
-        day = (window[0] if window else now).astimezone(tz).date()
-    return ItemDetail(
-        item=item,
-        policy=policy,
-        schedule=timeline.item_schedule(
-            policy=policy, schedule=schedule_of(item), day=day, now=now, tz=tz, user_id=user_id, window=window
-        ),
-    )
 
 
 def busy_intervals(
