@@ -17,6 +17,7 @@ from typing import Any
 
 from reservations import clock
 from reservations.catalogue import categories
+from reservations.catalogue.services import item_sort_key
 from reservations.store.connection import shared_connection
 from reservations.store.models import ItemRecord
 from reservations.store.models.items import active_pk
@@ -99,7 +100,7 @@ def fill(count: int, *, bookings: int = 10, first: int = 0, user_id: str = "some
                     location="Hall B",
                     active=True,
                     catalogue_pk=active_pk(category),
-                    sort_key=f"{category.casefold()}#{name.casefold()}#{item_id}",
+                    sort_key=item_sort_key(category=category, name=name, item_id=item_id),
                     slot_minutes=30,
                     min_duration_minutes=30,
                     max_duration_minutes=480,

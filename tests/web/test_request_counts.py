@@ -12,6 +12,7 @@ import pytest
 
 from reservations.bookings import member as member_bookings
 from reservations.catalogue import categories
+from reservations.catalogue.services import item_sort_key
 from reservations.store.models import ItemRecord
 from reservations.store.models.items import active_pk
 from reservations.store.timefmt import to_store
@@ -34,7 +35,7 @@ def add_items(count: int, *, booked_every: int = 3, user_id: str = "someone") ->
                 description="A thing to borrow. " * 5,
                 active=True,
                 catalogue_pk=active_pk(f"Cat {i % 5}"),
-                sort_key=f"cat {i % 5}#bulk item {i:04d}#bulk{i:04d}",
+                sort_key=item_sort_key(category=f"Cat {i % 5}", name=f"Bulk item {i:04d}", item_id=f"bulk{i:04d}"),
                 slot_minutes=30,
                 min_duration_minutes=30,
                 max_duration_minutes=480,
