@@ -50,7 +50,7 @@ def uninstall() -> None:
         Table.query = _originals.pop("query")  # type: ignore[method-assign]
 
 
-def _cast(value: DynamoType) -> Any:
+def cast(value: DynamoType) -> Any:
     """`value.cast_value` (what DynamoType compares), quickly for the key types S, N and B."""
     kind = value.type
     if kind in ("S", "B"):
@@ -78,12 +78,12 @@ def _all_items(self: Table) -> list[Item]:
             items.append(hash_set)  # type: ignore[arg-type]
     if getattr(_state, "unsorted", False):
         return items  # an index query sorts its matches itself
-    return sorted(items, key=lambda x: (_cast(x.hash_key), _cast(x.range_key)) if x.range_key else _cast(x.hash_key))
+    return sorted(items, key=lambda x: (cast(x.hash_key), cast(x.range_key)) if x.range_key else cast(x.hash_key))
 
 
 def _sorted_items(
     self: Table, hash_key_attrs: list[str], range_key_attrs: list[str | None], items: list[Item]
 ) -> list[Item]:
     attrs_to_sort_by = self._generate_attr_to_sort_by(hash_key_attrs, range_key_attrs)
-    items.sort(key=lambda x: tuple(_cast(x.attrs[key]) for key in attrs_to_sort_by))
+    items.sort(key=lambda x: tuple(cast(x.attrs[key]) for key in attrs_to_sort_by))
     return items

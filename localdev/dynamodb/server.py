@@ -28,7 +28,7 @@ from typing import Any
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from localdev.dynamodb import ordering, snapshot, transactions, view
+from localdev.dynamodb import keyquery, ordering, snapshot, transactions, view, wire
 
 logger = logging.getLogger(__name__)
 
@@ -187,8 +187,10 @@ class LocalDynamoDB:
             with _active_lock:
                 if _active is self:
                     _active = None
-                    transactions.uninstall()
+                    wire.uninstall()
+                    keyquery.uninstall()
                     ordering.uninstall()
+                    transactions.uninstall()
 
     def _start(self) -> None:
         self._serve_thread.start()
@@ -263,6 +265,8 @@ def start_server(
         _active = server
         transactions.install()  # item-level undo, copy-on-write items (uninstalled on stop)
         ordering.install()  # Query and Scan sort on plain values, computed once per item
+        keyquery.install()  # Query reads its partition only (indexes.py keeps the maps)
+        wire.install()  # Query and Scan answers written by json.dumps, not moto's shape walker
     try:
         server._start()
     except BaseException:

@@ -14,6 +14,11 @@ checks, the order, the cancellation reasons), with two changes, installed by `in
   and the snapshot can take a cheap view of a table (references only) and encode it later,
   outside the request lock (see `snapshot.capture`).
 
+- Items are not tracked: moto's BaseModel appends every instance it creates to its class's
+  `instances_tracked` list, for ever, so every copy (this copy-on-write, each query's copies of
+  the items it answers, their projections) stayed in memory: under the load run the server grew
+  by about 1 MB for each catalogue page served. `Item.__new__` skips the list.
+
 Stream records are not undone (moto's table backup did undo them): the project's tables have no
 streams.
 """
@@ -29,6 +34,8 @@ from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
+
+from localdev.dynamodb import indexes
 
 _lock = threading.Lock()
 _originals: dict[str, Callable[..., Any]] = {}
@@ -63,6 +70,7 @@ def install() -> None:
         DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
         DynamoDBBackend.update_item = _update_item  # type: ignore[method-assign]
         dynamodb_models.copy = _TableBackupIsTheTable  # type: ignore[assignment]
+        Item.__new__ = _untracked  # type: ignore[assignment,method-assign]
 
 
 def uninstall() -> None:
@@ -73,6 +81,11 @@ def uninstall() -> None:
         DynamoDBBackend.transact_write_items = _originals.pop("transact_write_items")  # type: ignore[method-assign]
         DynamoDBBackend.update_item = _originals.pop("update_item")  # type: ignore[method-assign]
         dynamodb_models.copy = copy
+        del Item.__new__  # moto's BaseModel.__new__ again
+
+
+def _untracked(cls: type[Item], *args: Any, **kwargs: Any) -> Item:
+    return object.__new__(cls)
 
 
 def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
@@ -122,6 +135,7 @@ def put_back(undo: Undo) -> None:
             table.items.get(hash_value, {}).pop(range_value, None)
         else:
             table.items.pop(hash_value, None)
+        indexes.sync(table, hash_value, range_value)  # the partition maps follow (no-op if unused)
 
 
 def _locate(backend: DynamoDBBackend, table_name: Any, key: Any) -> tuple[Table, DynamoType, DynamoType | None] | None:
