@@ -7,14 +7,14 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 
-from reservations.catalogue import details, retire, selectors, services
+from reservations.catalogue import details, listing, retire, selectors, services
 from reservations.domain import limits
 from reservations.domain.policy import LIMITS, Policy
 from reservations.store.convert import POLICY_FIELDS
 
 from . import staff_serialize as ss
 from .errors import invalid
-from .forms import NestedFormField, StrictBooleanField, StrictIntegerField, TextField
+from .forms import NestedFormField, PageForm, StrictBooleanField, StrictIntegerField, TextField
 from .http import Call, Endpoint, Reply, route
 from .staff_bookings import staff_actor
 
@@ -51,9 +51,13 @@ class ReasonForm(forms.Form):
     reason = TextField(required=False, max_length=limits.REASON, multiline=True)
 
 
-class ItemListForm(forms.Form):
+class ItemListForm(PageForm):
+    limit = forms.IntegerField(required=False, min_value=1, max_value=listing.PAGE_SIZE,
+                               help_text=f"Page size (default and at most {listing.PAGE_SIZE}).")  # fmt: skip
     retired = StrictBooleanField(required=False, help_text="Retired items instead of active ones.")
-    category = TextField(required=False, max_length=limits.FILTER)
+    category = TextField(required=False, max_length=limits.FILTER, help_text="One category (any case).")
+    q = TextField(required=False, max_length=limits.FILTER, help_text="Names starting with this (any case).")
+    prefix = TextField(required=False, max_length=limits.FILTER, help_text="The same as `q`.")
 
 
 def policy_of_input(values: dict[str, Any] | None) -> Policy:
@@ -65,9 +69,14 @@ def policy_of_input(values: dict[str, Any] | None) -> Policy:
 
 
 def list_items(call: Call) -> Reply:
-    items = selectors.items_for_staff(retired=bool(call.query["retired"]), category=call.query["category"] or "")
-    # The catalogue index carries what a list needs, not the policy: GET one item for that.
-    return Reply(200, ss.STAFF_ITEM_LIST.dump(items))
+    """One page of active (or retired) items: a bounded read whatever the catalogue's size
+    (catalogue/listing.py); `next_cursor` goes on. GET one item for its policy and description."""
+    q = call.query
+    page = selectors.staff_items(
+        retired=bool(q["retired"]), category=q["category"] or "", prefix=q["q"] or q["prefix"] or "",
+        cursor=q["cursor"] or "", owner=call.user_id, view="api.staff.items", limit=q["limit"] or listing.PAGE_SIZE,
+    )  # fmt: skip
+    return Reply(200, ss.STAFF_ITEM_LIST.dump(page))
 
 
 def create_item(call: Call) -> Reply:
@@ -125,7 +134,8 @@ def retire_item(call: Call, item_id: str) -> Reply:
 
 
 items = route(
-    GET=Endpoint(list_items, "All items, active or retired", "staff", query=ItemListForm, returns=ss.STAFF_ITEM_LIST),
+    GET=Endpoint(list_items, "One page of items, active or retired", "staff", query=ItemListForm,
+                 returns=ss.STAFF_ITEM_LIST, errors=("invalid_cursor",)),
     POST=Endpoint(create_item, "Create an item", "staff", body=ItemForm, status=201, returns=ss.STAFF_ITEM,
                   headers=("Location",), errors=("exists", "schedule_too_large")),
     role="staff",

@@ -28,7 +28,9 @@ STAFF_ITEM_SUMMARY = Shape(
     },
 )
 STAFF_ITEM_LIST = Shape(
-    "StaffItemList", {"items": many(STAFF_ITEM_SUMMARY, lambda items: items)}, nested=(STAFF_ITEM_SUMMARY,)
+    "StaffItemList",
+    {"items": many(STAFF_ITEM_SUMMARY, lambda page: page.items), "next_cursor": s.NEXT_CURSOR},
+    nested=(STAFF_ITEM_SUMMARY,),
 )
 STAFF_RESERVATION = Shape(
     "StaffReservation",

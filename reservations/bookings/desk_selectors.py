@@ -20,6 +20,7 @@ from .desk_grid import Grid as Grid  # the grid lives in desk_grid.py; the desk'
 from .desk_grid import grid as grid
 from .selectors import state_of
 
+QUERIES = 2  # Queries a desk page makes at most (issue 12: a page's cost does not grow with the range)
 FILTER_STATES = ("upcoming", "active", "checked_out", "overdue", "returned", "cancelled")
 # Which stored status each state has (the rest of the state depends on the time).
 STATUS_OF = {
@@ -75,7 +76,7 @@ def _view_id(f: DeskFilter) -> str:
 def bookings_desk(
     *, f: DeskFilter, now: datetime, tz: tzinfo, viewer_id: str, cursor: str = "", limit: int = 50
 ) -> DeskPage:
-    """Bookings starting in [date_from, date_to], filtered, paged. One index Query per page:
+    """Bookings starting in [date_from, date_to], filtered, paged: at most QUERIES index Queries a page:
 
     item → by_item (key: start in range); member → by_user (key: end ≥ range start, filter start);
     state only → by_status_end (key: status, end); nothing → by_month, month by month.
@@ -120,8 +121,10 @@ def bookings_desk(
         )
     index, last_key = int(position["m"]), position["k"]
     rows: list[ReservationRecord] = []
-    while index < len(months):
+    budget = QUERIES  # a page's Queries, whatever the range's months or the filter drops: "more" goes on
+    while index < len(months) and budget > 0:
         result = query(months[index], last_key, limit - len(rows))
+        budget -= 1
         rows.extend(r for r in result if not f.state or state_of(r, now) == f.state)
         last_key = result.last_evaluated_key
         if last_key is None:

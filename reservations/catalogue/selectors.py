@@ -17,10 +17,8 @@ from reservations.domain.errors import DomainError
 from reservations.domain.policy import Policy
 from reservations.store.convert import policy_of, schedule_of
 from reservations.store.ids import is_id
-from reservations.store.models import RETIRED_PK, ItemRecord
-from reservations.store.models.items import active_pk, category_key
+from reservations.store.models import ItemRecord
 
-from . import categories as category_list
 from . import listing, timeline
 
 
@@ -133,18 +131,53 @@ def busy_intervals(
 # ---------------------------------------------------------------- staff
 
 
+def staff_items(
+    *,
+    retired: bool = False,
+    category: str = "",
+    prefix: str = "",
+    cursor: str = "",
+    owner: str,
+    view: str = "staff.items",
+    limit: int = listing.PAGE_SIZE,
+) -> listing.Listing:
+    """One page of active (or retired) items by category and name, of one category or all, names
+    starting with `prefix`: bounded like the catalogue (catalogue/listing.py). Retired items are
+    the "RETIRED" partition, in the same order. DomainError("invalid_cursor") for a cursor that is
+    not `owner`'s for this list."""
+    kinds = (listing.RETIRED,) if retired else (listing.ACTIVE,)
+    return listing.page(
+        category=category, prefix=prefix, cursor=cursor, owner=owner, view=view, limit=limit, kinds=kinds
+    )
+
+
+def grid_items(
+    *, category: str = "", prefix: str = "", cursor: str = "", owner: str, limit: int = listing.PAGE_SIZE
+) -> listing.Listing:
+    """One page of the staff grid's items: the active ones, then the retired ones that still have
+    bookings (they stay on the grid until they end, and can be closed from it), in one bounded walk."""
+    return listing.page(
+        category=category,
+        prefix=prefix,
+        cursor=cursor,
+        owner=owner,
+        view="staff.grid",
+        limit=limit,
+        kinds=(listing.ACTIVE, listing.RETIRED),
+        keep=lambda item: bool(item.active) or bool(item.schedule),
+    )
+
+
 def items_for_staff(*, retired: bool = False, category: str = "") -> list[ItemRecord]:
-    """Active (or retired) items by category and name, optionally of one category: one Query of
-    the catalogue index for one category; all active items walk every category's partition (one
-    Query per category and MB, after the category list), which grows with the catalogue."""
-    if retired:
-        key = ItemRecord.sort_key.startswith(f"{category_key(category)}#") if category else None
-        items = list(ItemRecord.catalogue.query(RETIRED_PK, key))
-    else:
-        keys = [category_key(category)] if category else [category_key(n) for n in category_list.listed().names]
-        items = [i for k in keys for i in ItemRecord.catalogue.query(active_pk(k))]
-    # A category may itself contain "#": "Cameras" must not list "Cameras#Pro" (same key prefix).
-    return [i for i in items if not category or i.category.casefold() == category.casefold()]
+    """Every active (or retired) item, page after bounded page: for checks and commands, never a
+    page (each page reads staff_items, one page)."""
+    found: list[ItemRecord] = []
+    cursor: str | None = ""
+    while cursor is not None:
+        page = staff_items(retired=retired, category=category, cursor=cursor, owner="system", view="all")
+        found += page.items
+        cursor = page.next_cursor
+    return found
 
 
 def item_for_staff(item_id: str) -> ItemRecord:

@@ -17,13 +17,15 @@ from reservations.accounts.users import user_by_email, users_by_id
 from reservations.audit.actors import audit_trail
 from reservations.bookings import desk, desk_selectors, member
 from reservations.bookings.selectors import booking_view, label_of, state_of
-from reservations.catalogue.selectors import items_for_staff
+from reservations.catalogue.listing import normalised
 from reservations.domain import lifecycle, limits
 from reservations.domain.errors import DomainError
 from reservations.pages import refuse
 from reservations.store.timefmt import from_store
 
-from .forms import DeskFilterForm, NoteForm, OnBehalfForm, OverrideForm, ReasonForm
+from . import item_choice
+from .forms import NoteForm, OnBehalfForm, OverrideForm, ReasonForm
+from .list_forms import DeskFilterForm
 from .permissions import staff_required
 
 
@@ -57,16 +59,11 @@ class MemberSearchForm(DeskFilterForm):
     )
 
 
-def desk_items() -> list[Any]:
-    """The items to filter by: active ones, then retired ones (their bookings stay on the desk)."""
-    return items_for_staff() + items_for_staff(retired=True)
-
-
 @require_GET
 @staff_required
 def bookings(request: HttpRequest) -> HttpResponse:
     now, tz = clock.now(), clock.site_tz()
-    form = MemberSearchForm(request.GET, items=desk_items())
+    form = MemberSearchForm(request.GET)
     page, rows = None, []
     if form.is_valid():
         d = form.cleaned_data
@@ -90,12 +87,16 @@ def bookings(request: HttpRequest) -> HttpResponse:
         rows = [row_of(r, now, users) for r in page.reservations]
         if text:  # part of a name or email: matched within the page read (bounded), case-insensitive
             rows = [row for row in rows if desk_selectors.matches(text, row["member"], row["member_name"])]
+        if d["item_q"]:  # the start of the item's name, any case: within the page read, like the member
+            rows = [row for row in rows if normalised(row["r"].item_name).startswith(normalised(d["item_q"]))]
     query = request.GET.copy()
     query.pop("cursor", None)
+    every_item = query.copy()
+    every_item.pop("item", None)
     return render(
         request,
         "staff/bookings.html",
-        {"form": form, "rows": rows, "page": page, "query": query.urlencode()},
+        {"form": form, "rows": rows, "page": page, "query": query.urlencode(), "all_items": every_item.urlencode()},
         status=200 if form.is_valid() else 400,
     )
 
@@ -126,8 +127,10 @@ def overdue_page(request: HttpRequest, *, status: int = 200, error: str = "") ->
 @require_http_methods(["GET", "POST"])
 @staff_required
 def booking_new(request: HttpRequest) -> HttpResponse:
-    """Book on behalf of a member; with an override reason, beyond the item's policy."""
-    form = OnBehalfForm(request.POST or None, items=items_for_staff(), initial={"item": request.GET.get("item", "")})
+    """Book on behalf of a member; with an override reason, beyond the item's policy. The item
+    comes by its id (`?item=`, from the item list's "Book on behalf" or a search result), or is
+    found by the start of its name: one page of matches (no list of every item)."""
+    form = OnBehalfForm(request.POST or None, initial={"item": request.GET.get("item", "")})
     status = 422
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -142,11 +145,21 @@ def booking_new(request: HttpRequest) -> HttpResponse:
                 override_reason=d["override_reason"],
             )
         except DomainError as error:
-            status = refuse(form, error)
+            if error.code == "not_found":  # the posted item: on the form, not the 404 page
+                form.add_error("item", "No such item: find it by name above.")
+            else:
+                status = refuse(form, error)
         else:
             messages.success(request, f"Booked {r.item_name} for {d['member']}.")
             return redirect("staff:booking", reservation_id=r.reservation_id)
-    return render(request, "staff/booking_new.html", {"form": form}, status=status if form.errors else 200)
+    chosen = str(form["item"].value() or "")
+    try:
+        context = item_choice.context(request, chosen=chosen)
+    except DomainError as error:  # invalid_cursor
+        messages.error(request, f"{error.message} Here are the first matches.")
+        return redirect(f"{request.path}?{item_choice.without_cursor(request)}")
+    context["form"] = form
+    return render(request, "staff/booking_new.html", context, status=status if form.errors else 200)
 
 
 def _booking_page(request: HttpRequest, reservation_id: str, status: int = 200, **forms_: Any) -> HttpResponse:

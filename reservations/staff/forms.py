@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import Any
 
 from django import forms
 
-from reservations import clock
 from reservations.accounts.models import ROLES
-from reservations.bookings.desk_selectors import FILTER_STATES
 from reservations.domain import limits
 from reservations.domain.durations import EXAMPLES, DurationError, format_minutes, parse_minutes
 from reservations.domain.policy import LIMITS, Policy
 from reservations.store.convert import POLICY_FIELDS, policy_of
 from reservations.web.forms import TextField, WindowMixin, date_field, dt_field
+
+from .list_forms import ItemIdField
 
 POLICY_LABELS = {
     "slot_minutes": ("Slot length", "Bookings start and end on this grid."),
@@ -197,35 +196,9 @@ class ImportConfirmForm(forms.Form):
     filename = TextField(widget=forms.HiddenInput, required=False, max_length=limits.FILENAME)
 
 
-class DeskFilterForm(forms.Form):
-    item = forms.ChoiceField(label="Item", required=False)
-    member = forms.EmailField(label="Member email", required=False, max_length=limits.EMAIL)
-    state = forms.ChoiceField(
-        label="Status",
-        required=False,
-        choices=[("", "Any")] + [(s, s.replace("_", " ").capitalize()) for s in FILTER_STATES],
-    )
-    date_from = date_field("From", required=False)
-    date_to = date_field("Until", required=False)
-
-    def __init__(self, *args: Any, items: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", "Any")] + [(i.item_id, f"{i.name} ({i.category})") for i in items]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        today = clock.now().astimezone(clock.site_tz()).date()
-        data["date_from"] = data.get("date_from") or today - timedelta(days=7)
-        data["date_to"] = data.get("date_to") or data["date_from"] + timedelta(days=37)
-        problem = limits.range_problem(data["date_from"], data["date_to"])
-        if problem:
-            self.add_error("date_to", problem)
-        return data
-
-
 class OnBehalfForm(WindowMixin):
     member = forms.EmailField(label="Member email", max_length=limits.EMAIL)
-    item = forms.ChoiceField(label="Item")
+    item = ItemIdField(error_messages={"required": "Choose the item: find it by name above."})
     start = dt_field("Start")
     end = dt_field("End")
     override_reason = TextField(
@@ -236,28 +209,11 @@ class OnBehalfForm(WindowMixin):
         help_text="Only to book beyond the item's rules (grid, length, notice). Never allows an overlap.",
     )
 
-    def __init__(self, *args: Any, items: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [(i.item_id, f"{i.name} ({i.category})") for i in items]
-
 
 class OverrideForm(WindowMixin):
     start = dt_field("New start")
     end = dt_field("New end")
     reason = TextField(label="Reason for the override", max_length=limits.REASON, multiline=True)
-
-
-class GridForm(forms.Form):
-    item = forms.ChoiceField(label="Item", required=False)
-    category = forms.ChoiceField(label="Category", required=False)
-    day = date_field("Day", required=False)
-    span = forms.ChoiceField(label="Show", choices=[("day", "Day"), ("week", "Week")], required=False)
-
-    def __init__(self, *args: Any, items: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", "All in the category")] + [(i.item_id, i.name) for i in items]
-        categories = sorted({i.category for i in items}, key=str.casefold)
-        self.fields["category"].choices = [("", "Any")] + [(c, c) for c in categories]
 
 
 class ExportForm(forms.Form):

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from reservations import clock
 from reservations.bookings import desk_selectors
-from reservations.catalogue.selectors import items_for_staff
+from reservations.catalogue import categories, selectors
 from reservations.domain import limits
+from reservations.domain.errors import DomainError
+from reservations.store.models import ItemRecord
 
-from .forms import GridForm
+from .list_forms import GridForm, category_select
 from .permissions import staff_required
+
+# Item rows a page: a day is 24 hour cells a row, a week 7 day cells with each booking's bar and
+# its list entry (a phone's view), so a week of 50 busy items would outgrow 100 KB of HTML.
+ROWS = {"day": 50, "week": 25}
 
 
 @require_GET
@@ -24,20 +31,48 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def grid(request: HttpRequest) -> HttpResponse:
-    """Active items, and retired ones whose bookings still run (they stay closable from the grid)."""
+    """One page of items (about 50, catalogue/listing.py: a category, a name prefix, a cursor), the
+    active ones, then the retired ones whose bookings still run (they stay closable from the grid);
+    or one item, from a link (`?item=`). The day and week links keep the filter and the page."""
     tz = clock.site_tz()
-    shown = items_for_staff() + [i for i in items_for_staff(retired=True) if i.schedule]
-    form = GridForm(request.GET, items=shown)
-    result = None
+    form = GridForm(request.GET)
+    result, found = None, None
+    query = request.GET.copy()
+    cursor = query.pop("cursor", [""])[-1]
     if form.is_valid():
         d = form.cleaned_data
-        chosen = [i for i in shown if i.item_id == d["item"]] if d["item"] else shown
-        if d["category"] and not d["item"]:
-            chosen = [i for i in chosen if i.category == d["category"]]
+        chosen: list[ItemRecord] = []
+        if d["item"]:
+            try:
+                chosen = [selectors.item_for_staff(d["item"])]
+            except DomainError as error:
+                form.add_error("item", error.message)
+        else:
+            try:
+                found = selectors.grid_items(
+                    category=d["category"],
+                    prefix=d["q"],
+                    cursor=cursor,
+                    owner=str(request.user.pk),
+                    limit=ROWS.get(d["span"], ROWS["day"]),
+                )
+            except DomainError as error:  # invalid_cursor
+                messages.error(request, f"{error.message} Here are the first items.")
+                return redirect(f"{request.path}?{query.urlencode()}")
+            chosen = found.items
         day = d["day"] or clock.now().astimezone(tz).date()
-        result = desk_selectors.grid(items=chosen, day=day, span=d["span"] or "day", tz=tz, now=clock.now())
+        if not form.errors:
+            result = desk_selectors.grid(items=chosen, day=day, span=d["span"] or "day", tz=tz, now=clock.now())
+    category_select(form, found.categories if found else categories.listed().names)
     # A day outside the years the site knows (domain/limits.py) is a field error, as on the desk.
-    context = {"form": form, "grid": result, "links": _grid_links(request, result)}
+    context = {
+        "form": form,
+        "grid": result,
+        "listing": found,
+        "links": _grid_links(request, result),
+        "query": query.urlencode(),
+        "first_page": bool(cursor),
+    }
     return render(request, "staff/grid.html", context, status=400 if form.errors else 200)
 
 

@@ -1,5 +1,6 @@
-"""Issue 12: every page of the catalogue, the member grid and the API's item list reads a bounded
-amount whatever the catalogue's size: at most 3 DynamoDB requests (the session and user read
+"""Issue 12: every page of the catalogue, the member grid and the API's item list, and the staff
+item list, desk, book on behalf, grid and staff API item list, reads a bounded amount whatever
+the catalogue's size: at most 3 DynamoDB requests (the session and user read
 included) and 64 KB (the items returned, sized as DynamoDB bills reads), and its HTML stays under
 100 KB. Measured with each item
 carrying 10 future bookings (tests/page_meter.py; bench/page_bounds.py does 10,000 items)."""
@@ -11,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from reservations import clock
-from reservations.catalogue import listing
+from reservations.catalogue import categories, listing
 from tests.factories import future_slot, make_item
 from tests.page_meter import fill, metered
 
@@ -129,3 +130,66 @@ def test_the_listing_index_holds_what_the_listing_shows_not_the_description():
 
     projected = set(ItemRecord.catalogue.Meta.projection.non_key_attributes)
     assert "description" not in projected and {"name", "category", "schedule", "slot_minutes"} <= projected
+
+
+# ---------------------------------------------------------------- staff pages
+
+
+def retire_some(count: int, *, first: int) -> None:
+    """`count` more items, retired (in the "RETIRED" partition), each with its bookings."""
+    from reservations.store.models import RETIRED_PK, ItemRecord
+
+    fill(count, first=first)
+    with ItemRecord.batch_write() as batch:
+        for item in ItemRecord.batch_get([f"fill{i:05d}" for i in range(first, first + count)]):
+            item.active, item.catalogue_pk = False, RETIRED_PK
+            batch.save(item)
+
+
+def staff_pages(item_id: str) -> dict[str, tuple[str, dict[str, str]]]:
+    return {
+        "staff items": ("/staff/items/", {}),
+        "staff items, one category, by name": ("/staff/items/", {"category": "Rooms", "q": "item 00"}),
+        "staff items, retired": ("/staff/items/", {"show": "retired"}),
+        "staff desk": ("/staff/bookings/", {}),
+        "staff desk, by item name": ("/staff/bookings/", {"item_q": "item 00"}),
+        "book on behalf": ("/staff/bookings/new/", {}),
+        "book on behalf, find the item": ("/staff/bookings/new/", {"item_q": "item 0"}),
+        "book on behalf, the item": ("/staff/bookings/new/", {"item": item_id}),
+        "staff grid, day": ("/staff/grid/", {"span": "day"}),
+        "staff grid, week": ("/staff/grid/", {"span": "week", "category": "Tools"}),
+        "staff API item list": ("/api/v1/staff/items", {"limit": "50"}),
+        "staff API item list, retired": ("/api/v1/staff/items", {"retired": "true", "q": "item"}),
+    }
+
+
+def staff_cursor_of(response) -> str | None:
+    if response["Content-Type"].startswith("application/json"):
+        return response.json()["next_cursor"]
+    found = response.context.get("listing")
+    return found.next_cursor if found else None
+
+
+# The grid names who has each booking: one BatchGetItem of the members on the page, besides the walk.
+STAFF_REQUESTS = {"staff grid, day": MAX_REQUESTS + 1, "staff grid, week": MAX_REQUESTS + 1}
+
+
+@pytest.mark.parametrize("count", [12, 1000])
+def test_every_staff_page_reads_a_bounded_amount_whatever_the_catalogue(staff_client, member, aws, count):
+    fill(count, user_id=member.pk)  # the bookings are a real member's: the grid reads their names
+    retire_some(max(2, count // 10), first=count)
+    for name, (url, query) in staff_pages("fill00003").items():
+        for attempt in ("cold", "warm", "next page"):
+            if attempt == "cold":
+                categories.forget()
+            with metered() as meter:
+                r = staff_client.get(url, query)
+            assert r.status_code == 200, (name, attempt, r.status_code)
+            assert len(meter.calls) <= STAFF_REQUESTS.get(name, MAX_REQUESTS), (name, attempt, meter.calls)
+            assert meter.calls[0] == "BatchGetItem", (name, attempt, meter.calls)
+            assert meter.bytes_read <= MAX_BYTES, (name, attempt, meter.bytes_read)
+            assert len(r.content) <= MAX_HTML, (name, attempt, len(r.content))
+            if attempt == "warm" and staff_cursor_of(r):
+                query = {**query, "cursor": staff_cursor_of(r)}
+        if count == 1000 and name in ("staff items", "staff grid, day", "staff API item list"):
+            assert staff_cursor_of(r), name  # a page, not the whole catalogue
