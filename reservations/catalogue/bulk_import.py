@@ -23,7 +23,7 @@ after a lost answer (store/outcome.py), as everywhere else.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
@@ -41,7 +41,7 @@ from .services import save_new_item
 logger = logging.getLogger(__name__)
 
 BATCH = 25  # BatchWriteItem's limit
-CHUNK = 49  # items per activation transaction: 2 writes each, and the import's entry (≤ 100)
+CHUNK = 49  # items per activation transaction: 2 writes each, the import's entry and its job's count (≤ 100)
 STAGING_PREFIX = "IMPORTING#"
 
 
@@ -104,22 +104,30 @@ def _transact(entries: list[AuditRecord], writes: Any) -> None:
 
 
 def activate(
-    items: list[ItemRecord], entries: list[AuditRecord], summary: AuditRecord, import_id: str, done: list[ItemRecord]
+    items: list[ItemRecord],
+    entries: list[AuditRecord],
+    summary: AuditRecord,
+    import_id: str,
+    done: list[ItemRecord],
+    also: Callable[[TransactWrite, int], None] | None = None,
 ) -> None:
     """Make the staged items bookable, `CHUNK` to a transaction with their entries (the last one
-    writes `summary` too), adding each activated item to `done`."""
+    writes `summary` too), adding each activated item to `done`. `also(tx, count)` adds one more
+    write to each transaction (the import job's count of activated items: import_jobs.py)."""
     staged = STAGING_PREFIX + import_id
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
         last = start + CHUNK >= len(items)
 
-        def writes(tx: TransactWrite, chunk: Sequence[ItemRecord] = chunk) -> None:
+        def writes(tx: TransactWrite, chunk: Sequence[ItemRecord] = chunk, upto: int = start + len(chunk)) -> None:
             for item in chunk:
                 actions: list[Action] = [
                     ItemRecord.active.set(True),
                     ItemRecord.catalogue_pk.set(active_pk(item.category)),
                 ]
                 tx.update(item, actions=actions, condition=ItemRecord.catalogue_pk == staged)
+            if also is not None:
+                also(tx, upto)
 
         _transact(entries[start : start + CHUNK] + ([summary] if last else []), writes)
         done.extend(chunk)
@@ -155,6 +163,18 @@ def hide_again(done: list[ItemRecord], import_id: str, *, actor_id: str) -> bool
     return True
 
 
+def roll_back(items: list[ItemRecord], done: list[ItemRecord], import_id: str, *, actor_id: str) -> None:
+    """After a failure: hide the activated items (`done`) again, then delete every row of the import
+    (unless the store fails the clean-up too: then what is left is logged, hidden rows first)."""
+    logger.warning("Import %s failed after %d of %d items were activated", import_id, len(done), len(items))
+    hidden = not done or hide_again(done, import_id, actor_id=actor_id)
+    active_ids = set() if hidden else {i.item_id for i in done}
+    try:
+        discard([i for i in items if i.item_id not in active_ids])
+    except Exception:
+        logger.exception("Import %s: could not delete its hidden rows (never bookable)", import_id)
+
+
 def write_all(items: list[ItemRecord], entries: list[AuditRecord], summary: AuditRecord, import_id: str) -> None:
     """Stage, then activate; on any failure nothing of the import stays in the catalogue (unless
     the store fails the clean-up too: then what is left is logged, hidden rows first)."""
@@ -163,13 +183,7 @@ def write_all(items: list[ItemRecord], entries: list[AuditRecord], summary: Audi
         stage(items, import_id)
         activate(items, entries, summary, import_id, done)
     except Exception:
-        logger.warning("Import %s failed after %d of %d items were activated", import_id, len(done), len(items))
-        hidden = not done or hide_again(done, import_id, actor_id=summary.actor_id)
-        active_ids = set() if hidden else {i.item_id for i in done}
-        try:
-            discard([i for i in items if i.item_id not in active_ids])
-        except Exception:
-            logger.exception("Import %s: could not delete its hidden rows (never bookable)", import_id)
+        roll_back(items, done, import_id, actor_id=summary.actor_id)
         raise
     for item in items:
         item.active, item.catalogue_pk = True, active_pk(item.category)

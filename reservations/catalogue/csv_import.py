@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
@@ -20,7 +21,7 @@ from reservations.domain.policy import Policy
 from reservations.store.connection import shared_connection as connection
 from reservations.store.convert import POLICY_FIELDS
 from reservations.store.ids import new_id
-from reservations.store.models import ItemRecord
+from reservations.store.models import AuditRecord, ItemRecord
 from reservations.store.outcome import committed, token_for
 
 from . import bulk_import, categories, csv_format
@@ -152,14 +153,29 @@ def _preview(reader: csv.DictReader[str]) -> ImportPreview:
     return ImportPreview(rows=rows, errors=file_errors)
 
 
+def row_count(text: str) -> int:
+    """How many items the file holds (what decides whether it is imported with progress)."""
+    return len(import_preview(text).rows)
+
+
 @dataclass(frozen=True)
 class ImportResult:
     import_id: str
     items: list[ItemRecord]
 
 
-def import_items(*, actor_id: str, text: str, filename: str = "") -> ImportResult:
-    """All or nothing: every row valid, then every item in one TransactWriteItems, or nothing."""
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import writes: its items, an `item.imported` entry each, and its own entry."""
+
+    import_id: str
+    items: list[ItemRecord]
+    entries: list[AuditRecord]
+    summary: AuditRecord
+
+
+def checked_rows(text: str) -> list[ImportRow]:
+    """Every row of the file, each valid, or the refusal (the confirm step checks the file again)."""
     preview = import_preview(text)
     if preview.unreadable_from:
         raise DomainError("import_unreadable", line=preview.unreadable_from)
@@ -172,19 +188,26 @@ def import_items(*, actor_id: str, text: str, filename: str = "") -> ImportResul
         )
     if len(preview.rows) > MAX_IMPORT_ITEMS:
         raise DomainError("import_too_large", limit=MAX_IMPORT_ITEMS, count=len(preview.rows))
-    now = clock.now()
-    import_id = new_id(8)
-    items = [
+    return preview.rows
+
+
+def item_records(rows: list[ImportRow], item_ids: list[str] | None = None) -> list[ItemRecord]:
+    """The rows as new item records (ids given, or new ones), not saved."""
+    ids = item_ids or [new_id() for _ in rows]
+    return [
         new_item_record(
+            item_id=item_id,
             name=row.values["name"],
             category=row.values["category"],
             location=row.values.get("location", ""),
             description=row.values.get("description", ""),
             policy=row.policy,
         )
-        for row in preview.rows
+        for row, item_id in zip(rows, ids, strict=True)
     ]
-    categories.remember(item.category for item in items)
+
+
+def plan(items: list[ItemRecord], *, actor_id: str, import_id: str, filename: str, now: datetime) -> ImportPlan:
     summary = audit.entry(
         entity=audit.entity("import", import_id),
         actor_id=actor_id,
@@ -203,16 +226,26 @@ def import_items(*, actor_id: str, text: str, filename: str = "") -> ImportResul
         )
         for item in items
     ]
+    return ImportPlan(import_id=import_id, items=items, entries=entries, summary=summary)
+
+
+def import_items(*, actor_id: str, text: str, filename: str = "") -> ImportResult:
+    """All or nothing: every row valid, then every item in one TransactWriteItems, or nothing."""
+    rows = checked_rows(text)
+    import_id = new_id(8)
+    items = item_records(rows)
+    categories.remember(item.category for item in items)
+    p = plan(items, actor_id=actor_id, import_id=import_id, filename=filename, now=clock.now())
     if len(items) > ONE_TRANSACTION:  # staged hidden, then activated: bulk_import.py
-        bulk_import.write_all(items, entries, summary, import_id)
+        bulk_import.write_all(items, p.entries, p.summary, import_id)
         return ImportResult(import_id=import_id, items=items)
     try:
-        with TransactWrite(connection=connection(), client_request_token=token_for(summary)) as tx:
-            for item, item_entry in zip(items, entries, strict=True):
+        with TransactWrite(connection=connection(), client_request_token=token_for(p.summary)) as tx:
+            for item, item_entry in zip(items, p.entries, strict=True):
                 save_new_item(tx, item)
                 tx.save(item_entry, condition=audit.save_condition())
-            tx.save(summary, condition=audit.save_condition())
+            tx.save(p.summary, condition=audit.save_condition())
     except TransactWriteError:
-        if not committed(summary):  # imported, though the answer was lost (store.outcome)
+        if not committed(p.summary):  # imported, though the answer was lost (store.outcome)
             raise
     return ImportResult(import_id=import_id, items=items)

@@ -11,38 +11,12 @@ from reservations.catalogue import csv_import, selectors
 from reservations.domain.errors import DomainError
 from reservations.store.models import ItemDetailsRecord
 from tests.staff.helpers import all_items, catalogue_audit
+from tests.staff.moto_speed import moto_copies_a_table_once_per_transaction  # noqa: F401 (a fixture)
 
 N = 1000
 
 
-@pytest.fixture(autouse=True)
-def moto_copies_a_table_once_per_transaction(monkeypatch):
-    """moto deep-copies a table for every action of a TransactWriteItems (its rollback copy): 21
-    transactions of 98 actions over 2,000 rows take minutes. Test speed only: one copy per table
-    per transaction, the same rollback."""
-    import copy
-
-    import moto.dynamodb.models as moto_models
-
-    class OncePerCall:
-        def __init__(self) -> None:
-            self.copies: dict[int, tuple[object, object]] = {}
-
-        def deepcopy(self, value):
-            if id(value) not in self.copies:
-                self.copies[id(value)] = (value, copy.deepcopy(value))
-            return self.copies[id(value)][1]
-
-    original = moto_models.DynamoDBBackend.transact_write_items
-
-    def transact_write_items(self, transact_items):
-        moto_models.copy = OncePerCall()
-        try:
-            return original(self, transact_items)
-        finally:
-            moto_models.copy = copy
-
-    monkeypatch.setattr(moto_models.DynamoDBBackend, "transact_write_items", transact_write_items)
+pytestmark = pytest.mark.usefixtures("moto_copies_a_table_once_per_transaction")  # test speed only
 
 
 def big_file(n: int = N, last: str = "") -> str:
