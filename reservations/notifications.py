@@ -61,7 +61,7 @@ def render(kind: str, reservation: ReservationRecord, *, name: str, reason: str 
         "site_time_zone": settings.TIME_ZONE,
         "reason": reason,  # why staff made the change (an override's reason), when they gave one
     }
-    subject = SUBJECTS[kind].format(item=reservation.item_name)
+    subject = SUBJECTS[kind].format(item=reservation.shown_name)
     return subject, render_to_string(f"emails/{kind}.txt", context), render_to_string(f"emails/{kind}.html", context)
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("reservations.api.urls")),
     path("accounts/", include("reservations.accounts.urls")),
     path("staff/", include("reservations.staff.urls")),
+    path("", include("reservations.labels.urls")),
     path("", include("reservations.web.urls")),
 ]
 

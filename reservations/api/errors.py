@@ -1,11 +1,11 @@
 """Domain errors as application/problem+json (RFC 9457): the status and the message come from the
 one table (reservations.domain.errors); this only writes them down.
 
-    {"type", "title", "status", "detail", "code", "reason", ["rule"], ["errors"]}
+    {"type", "title", "status", "detail", "code", "reason", ["rule"], ["errors"], ["lines"]}
 
 `code` is the category apps switch on (conflict, policy_violation, ...); `reason` the precise,
 equally stable code (race_lost, item_retired, ...); `rule` repeats it for policy violations;
-`errors` lists problems per field.
+`errors` lists problems per field; `lines` a refused basket's lines (reservations/baskets/).
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ def problem(error: DomainError) -> HttpResponse:
         body["rule"] = error.code
     if error.fields:
         body["errors"] = error.fields
+    if error.code == "basket_refused":  # every line that cannot be done: [{line, item_id, reason, detail}]
+        body["lines"] = error.params.get("lines", [])
     response = HttpResponse(json.dumps(body), status=error.status, content_type="application/problem+json")
     for name, value in headers_of(error).items():
         response[name] = value

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import docs, staff_bookings, staff_items, staff_users, views
+from . import baskets, docs, kinds, staff_bookings, staff_items, staff_kinds, staff_users, views
 from .http import not_found_view
 
 app_name = "api"
@@ -21,6 +21,26 @@ urlpatterns = [
     ),
     path("api/v1/reservations/<str:reservation_id>/prolong", views.reservation_prolong, name="reservation_prolong"),
     path("api/v1/reservations/<str:reservation_id>/cancel", views.reservation_cancel, name="reservation_cancel"),
+    path("api/v1/baskets", baskets.baskets, name="baskets"),
+    path("api/v1/baskets/<str:basket_id>", baskets.basket, name="basket"),
+    path("api/v1/baskets/<str:basket_id>/prolong", baskets.basket_prolong, name="basket_prolong"),
+    path("api/v1/baskets/<str:basket_id>/cancel", baskets.basket_cancel, name="basket_cancel"),
+    path("api/v1/kinds", kinds.kinds, name="kinds"),
+    path("api/v1/kinds/<str:kind_id>", kinds.kind, name="kind"),
+    path("api/v1/kinds/<str:kind_id>/bookings", kinds.kind_bookings, name="kind_bookings"),
+    path("api/v1/kits", baskets.kit_list, name="kits"),
+    path("api/v1/kits/<str:kit_id>/bookings", baskets.kit_bookings, name="kit_bookings"),
+    path("api/v1/staff/kits", baskets.staff_kits, name="staff_kits"),
+    path("api/v1/staff/kits/<str:kit_id>", baskets.staff_kit, name="staff_kit"),
+    path("api/v1/staff/kinds", staff_kinds.kinds, name="staff_kinds"),
+    path("api/v1/staff/kinds/<str:kind_id>", staff_kinds.kind, name="staff_kind"),
+    path("api/v1/staff/kinds/<str:kind_id>/units", staff_kinds.kind_units, name="staff_kind_units"),
+    path(
+        "api/v1/staff/kinds/<str:kind_id>/units/<str:unit_id>/remove",
+        staff_kinds.kind_unit_remove,
+        name="staff_kind_unit_remove",
+    ),
+    path("api/v1/staff/reservations/<str:reservation_id>/swap", staff_kinds.reservation_swap, name="staff_swap"),
     path("api/v1/staff/items", staff_items.items, name="staff_items"),
     path("api/v1/staff/items/<str:item_id>", staff_items.item, name="staff_item"),
     path("api/v1/staff/items/<str:item_id>/retire", staff_items.item_retire, name="staff_item_retire"),

@@ -54,11 +54,11 @@ def event(entry: Entry) -> icalendar.Event:
     ev.add("sequence", int(r.version or 0))
     ev.add("dtstart", from_store(r.start))
     ev.add("dtend", from_store(r.end))
-    ev.add("summary", r.item_name)
+    ev.add("summary", r.shown_name)
     if entry.location:
         ev.add("location", entry.location)
     ev.add("url", url)
-    ev.add("description", f"Your booking of {r.item_name} (reference {r.reservation_id}).\nSee or change it: {url}")
+    ev.add("description", f"Your booking of {r.shown_name} (reference {r.reservation_id}).\nSee or change it: {url}")
     ev.add("status", "CANCELLED" if r.status == "cancelled" else "CONFIRMED")
     ev.add("transp", "OPAQUE")
     return ev

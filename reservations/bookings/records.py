@@ -106,11 +106,21 @@ def read_with_item(reservation_id: str) -> ReservationWithItem:
     error, which is answered "unavailable" (503): it says nothing about whether the booking exists.
     """
     item_id = item_id_of(reservation_id)
-    with TransactGet(connection=shared_connection()) as tg:
-        r_future = tg.get(ReservationRecord, reservation_id)
-        i_future = tg.get(ItemRecord, item_id)
+    for _ in range(2):  # a kind's booking staff moved to another unit (store/swap.py) names its item
+        with TransactGet(connection=shared_connection()) as tg:
+            r_future = tg.get(ReservationRecord, reservation_id)
+            i_future = tg.get(ItemRecord, item_id)
+        try:
+            reservation = r_future.get()
+        except DoesNotExist:
+            raise DomainError("not_found") from None
+        if reservation.item_id == item_id:
+            break
+        item_id = reservation.item_id  # read both again, together, with the unit it is on now
+    else:
+        raise DomainError("race_lost")  # moved again between the two reads
     try:
-        return ReservationWithItem(r_future.get(), i_future.get())
+        return ReservationWithItem(reservation, i_future.get())
     except DoesNotExist:
         raise DomainError("not_found") from None
 

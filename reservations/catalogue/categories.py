@@ -119,7 +119,7 @@ def rebuild() -> tuple[int, int]:
     made again from the active items (markers of categories with none are deleted). Idempotent.
     Returns (items moved, markers written or deleted)."""
     from reservations.store.models import RETIRED_PK
-    from reservations.store.models.items import active_pk
+    from reservations.store.models.items import active_pk, unit_pk
 
     moved, wanted = 0, dict[str, str]()
     markers = []
@@ -128,7 +128,9 @@ def rebuild() -> tuple[int, int]:
             markers.append(item)
             continue
         pk = active_pk(item.category) if item.active else RETIRED_PK
-        if item.active:
+        if item.active and item.kind_id:  # a kind's unit: its kind's partition (models/kinds.py)
+            pk = unit_pk(item.kind_id)
+        elif item.active:
             wanted.setdefault(category_key(item.category), item.category)
         if item.catalogue_pk != pk:
             item.update(actions=[ItemRecord.catalogue_pk.set(pk)])

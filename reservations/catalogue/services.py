@@ -32,7 +32,7 @@ from reservations.store.convert import POLICY_FIELDS, policy_of
 from reservations.store.errors import is_condition_failure
 from reservations.store.ids import new_id
 from reservations.store.models import RETIRED_PK, ItemDetailsRecord, ItemRecord
-from reservations.store.models.items import active_pk, category_key, key_part
+from reservations.store.models.items import active_pk, category_key, key_part, unit_pk
 from reservations.store.outcome import committed, token_for
 from reservations.store.timefmt import to_store
 
@@ -76,7 +76,10 @@ def item_update(
     actions = [getattr(ItemRecord, attr).set(value) for attr, value in values.items() if attr != "description"]
     actions += [ItemRecord.sort_key.set(item.sort_key), ItemRecord.edit_version.add(1)]
     actions.append(ItemRecord.description.remove())  # an older item's, now in items-details
-    if item.active:  # its category is its catalogue partition (store/models/items.py)
+    if item.active and item.kind_id:  # a kind's unit stays in its kind's partition (models/kinds.py)
+        item.catalogue_pk = unit_pk(item.kind_id)
+        actions.append(ItemRecord.catalogue_pk.set(item.catalogue_pk))
+    elif item.active:  # its category is its catalogue partition (store/models/items.py)
         item.catalogue_pk = active_pk(item.category)
         actions.append(ItemRecord.catalogue_pk.set(item.catalogue_pk))
         categories.remember([item.category])

@@ -86,6 +86,9 @@ ERRORS: dict[str, Spec] = {
         "The item is already booked for part of that time. An override may bend the booking rules, but never double-books."
     ),
     "race_lost": _conflict("Someone else changed this item's bookings at the same moment. Please try again."),
+    "none_left": _conflict("No {kind} is free for that time: every unit is booked. Try another time."),
+    "not_swappable": _conflict("Only a kind's booking not yet handed out can move to another unit."),
+    "kind_full": _conflict("A kind holds at most {most} units: make another kind for more."),
     "not_active": _conflict("This booking is no longer active."),
     "already_ended": _conflict("This booking has already ended."),
     "checked_out": _conflict(
@@ -119,6 +122,15 @@ ERRORS: dict[str, Spec] = {
         "time, or ask staff to shorten how far ahead it can be booked."
     ),
     "not_overdue": _conflict("Only an overdue loan gets a reminder: this booking is not out past its end ({status})."),
+    # Baskets and kits (bookings of several things for one window, all or nothing: reservations/baskets/)
+    "basket_too_large": _invalid(
+        "A basket can hold at most {most} lines (this one has {count}): one transaction takes 100 actions, "
+        "3 per line (the booking, the item's schedule, its audit entry) plus the member check and the basket."
+    ),
+    "basket_empty": _invalid("Add at least one item to the basket.", "lines"),
+    "basket_duplicate": _invalid("{name} is in the basket twice: each item can be booked once per basket.", "lines"),
+    "basket_refused": _conflict("Nothing was booked or changed: {lines}."),
+    "kit_empty": _invalid("A kit needs at least one item.", "lines"),
     # Who may do what
     "unauthenticated": Spec(401, "unauthenticated", "Sign in, or send 'Authorization: Bearer <token>'."),
     "bad_auth_scheme": Spec(401, "unauthenticated", "Use 'Authorization: Bearer <token>'."),

@@ -1,8 +1,6 @@
-"""Staff pages for the catalogue: list, create, edit, retire, CSV import."""
+"""Staff pages for the catalogue: list, create, edit, retire (the CSV import: import_views.py)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,12 +9,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reservations import audit
 from reservations.audit.actors import audit_trail
-from reservations.catalogue import csv_import, details, retire, selectors, services
+from reservations.catalogue import details, retire, selectors, services
 from reservations.domain.errors import DomainError
 from reservations.pages import refuse
 
 from .desk_views import acting
-from .forms import ImportConfirmForm, ImportUploadForm, ItemForm, OptionalReasonForm
+from .forms import ItemForm, OptionalReasonForm
+from .list_forms import ItemFilterForm, category_select
 from .permissions import staff_required
 
 
@@ -27,10 +26,34 @@ def actor_of(request: HttpRequest) -> str:
 @require_GET
 @staff_required
 def items(request: HttpRequest) -> HttpResponse:
+    """One page of active (or retired) items (catalogue/listing.py), of a category, by name prefix;
+    "Next page" goes on with a cursor. A filter given wrongly is an error on the form, and left out."""
     retired = request.GET.get("show") == "retired"
-    category = request.GET.get("category", "")[:200]
-    found = selectors.items_for_staff(retired=retired, category=category)
-    return render(request, "staff/items.html", {"items": found, "retired": retired, "category": category})
+    form = ItemFilterForm(request.GET)
+    valid = form.is_valid()
+    category = form.cleaned_data.get("category", "") if "category" not in form.errors else ""
+    q = form.cleaned_data.get("q", "") if "q" not in form.errors else ""
+    query = request.GET.copy()
+    cursor = query.pop("cursor", [""])[-1]
+    try:
+        found = selectors.staff_items(
+            retired=retired, category=category, prefix=q, cursor=cursor, owner=actor_of(request)
+        )
+    except DomainError as error:  # invalid_cursor: not this list's, or forged
+        messages.error(request, f"{error.message} Here is the first page.")
+        return redirect(f"{request.path}?{query.urlencode()}")
+    category_select(form, found.categories)
+    context = {
+        "form": form,
+        "items": found.items,
+        "listing": found,
+        "retired": retired,
+        "category": category,
+        "q": q,
+        "query": query.urlencode(),
+        "first_page": bool(cursor),
+    }
+    return render(request, "staff/items.html", context, status=200 if valid else 400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,41 +146,3 @@ def item_retire(request: HttpRequest, item_id: str) -> HttpResponse:
         return _item_page(request, item_id, retire_form=form, status=refuse(form, error))
     messages.success(request, f"Retired: {item.name}. Members no longer see it; its bookings stay.")
     return redirect("staff:item", item_id=item_id)
-
-
-@require_http_methods(["GET", "POST"])
-@staff_required
-def item_import(request: HttpRequest) -> HttpResponse:
-    """Upload → preview (every row, with its errors; nothing written) → confirm → one transaction."""
-    if request.method == "POST" and "csv_text" in request.POST:
-        confirm = ImportConfirmForm(request.POST)
-        if not confirm.is_valid():  # larger than an upload may be: refused before it is parsed
-            problems = " ".join(str(m) for field in confirm.errors.values() for m in field)
-            messages.error(request, f"Nothing was imported: {problems}")
-            return redirect("staff:item_import")
-        try:
-            result = csv_import.import_items(
-                actor_id=actor_of(request),
-                text=confirm.cleaned_data["csv_text"],
-                filename=confirm.cleaned_data["filename"],
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("staff:item_import")
-        count = len(result.items)
-        messages.success(request, f"Imported {count} item{'s' if count != 1 else ''}.")
-        return redirect("staff:items")
-    upload = ImportUploadForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"form": upload, "max_items": csv_import.MAX_IMPORT_ITEMS}
-    if request.method == "POST" and upload.is_valid():
-        text = upload.cleaned_data["file"]
-        preview = csv_import.import_preview(text)
-        too_many = len(preview.rows) > csv_import.MAX_IMPORT_ITEMS
-        context.update(
-            preview=preview,
-            too_many=too_many,
-            columns=csv_import.IMPORT_COLUMNS,
-            confirm=ImportConfirmForm(initial={"csv_text": text, "filename": request.FILES["file"].name}),
-        )
-        return render(request, "staff/item_import.html", context, status=200 if preview.ok and not too_many else 422)
-    return render(request, "staff/item_import.html", context, status=422 if upload.errors else 200)

@@ -1,15 +1,30 @@
 from django.urls import path
 
-from . import catalogue_views, csv_views, desk_views, overdue_views, report_views, retire_views, user_views
+from reservations.labels import views as labels_views
+
+from . import (
+    basket_views,
+    catalogue_views,
+    csv_views,
+    desk_views,
+    import_views,
+    kind_views,
+    overdue_views,
+    report_views,
+    retire_views,
+    user_views,
+)
 
 app_name = "staff"
 urlpatterns = [
     path("", report_views.home, name="home"),
     path("items/", catalogue_views.items, name="items"),
     path("items/new/", catalogue_views.item_new, name="item_new"),
-    path("items/import/", catalogue_views.item_import, name="item_import"),
+    path("items/import/", import_views.item_import, name="item_import"),
     path("items/import/template.csv", csv_views.import_template, name="item_import_template"),
+    path("import/<str:job_id>/", import_views.import_progress, name="import_progress"),
     path("items/<str:item_id>/", catalogue_views.item_detail, name="item"),
+    path("items/<str:item_id>/label/", labels_views.item_label, name="item_label"),
     path("items/<str:item_id>/retire/", catalogue_views.item_retire, name="item_retire"),
     path("items/<str:item_id>/retire/confirm/", retire_views.item_retire, name="item_retire_confirm"),
     path("bookings/", desk_views.bookings, name="bookings"),
@@ -19,9 +34,21 @@ urlpatterns = [
     path("bookings/<str:reservation_id>/check-in/", desk_views.booking_check_in, name="check_in"),
     path("bookings/<str:reservation_id>/cancel/", desk_views.booking_cancel, name="cancel"),
     path("bookings/<str:reservation_id>/override/", desk_views.booking_override, name="override"),
+    path("baskets/new/", basket_views.basket_new, name="basket_new"),
+    path("baskets/<str:basket_id>/", basket_views.basket, name="basket"),
+    path("baskets/<str:basket_id>/check-out/", basket_views.basket_check_out, name="basket_check_out"),
+    path("baskets/<str:basket_id>/check-in/", basket_views.basket_check_in, name="basket_check_in"),
+    path("kits/", basket_views.kit_list, name="kits"),
+    path("kits/<str:kit_id>/", basket_views.kit_edit, name="kit"),
+    path("kinds/", kind_views.kinds, name="kinds"),
+    path("kinds/<str:kind_id>/", kind_views.kind, name="kind"),
+    path("kinds/<str:kind_id>/units/", kind_views.unit_add, name="kind_unit_add"),
+    path("kinds/<str:kind_id>/units/<str:unit_id>/remove/", kind_views.unit_remove, name="kind_unit_remove"),
+    path("kinds/bookings/<str:reservation_id>/swap/", kind_views.booking_swap, name="kind_swap"),
     path("overdue/", desk_views.overdue, name="overdue"),
     path("overdue/<str:reservation_id>/check-in/", overdue_views.overdue_check_in, name="overdue_check_in"),
     path("overdue/<str:reservation_id>/remind/", overdue_views.overdue_remind, name="overdue_remind"),
+    path("labels/", labels_views.sheet, name="labels"),
     path("grid/", report_views.grid, name="grid"),
     path("export/", csv_views.export, name="export"),
     path("users/", user_views.users, name="users"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, schedule_views, views
+from . import basket_views, calendar_views, kind_views, schedule_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -13,5 +13,15 @@ urlpatterns = [
     path("bookings/<str:reservation_id>/calendar.ics", calendar_views.booking_ics, name="booking_ics"),
     path("bookings/<str:reservation_id>/prolong/", views.prolong, name="prolong"),
     path("bookings/<str:reservation_id>/cancel/", views.cancel, name="cancel"),
+    path("basket/", basket_views.basket_new, name="basket_new"),
+    path("basket/add/", basket_views.basket_add, name="basket_add"),
+    path("basket/remove/", basket_views.basket_remove, name="basket_remove"),
+    path("baskets/<str:basket_id>/", basket_views.basket, name="basket"),
+    path("baskets/<str:basket_id>/prolong/", basket_views.basket_prolong, name="basket_prolong"),
+    path("baskets/<str:basket_id>/cancel/", basket_views.basket_cancel, name="basket_cancel"),
+    path("kits/", basket_views.kit_list, name="kits"),
+    path("kits/<str:kit_id>/", basket_views.kit_detail, name="kit"),
+    path("kinds/", kind_views.kind_list, name="kinds"),
+    path("kinds/<str:kind_id>/", kind_views.kind_detail, name="kind"),
     path("calendar/<str:token>.ics", calendar_views.feed, name="calendar_feed"),
 ]

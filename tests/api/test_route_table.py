@@ -29,6 +29,7 @@ from reservations.store.models import (
     UserRecord,
 )
 from tests.factories import PASSWORD, as_staff, future_slot, make_item, make_user
+from tests.kinds.route_scenarios import KIND_SCENARIOS
 
 from .conftest import Api
 
@@ -160,6 +161,48 @@ def _reactivate(w, n):
     user = make_user(email=f"u{n}@example.com")
     accounts_admin.user_deactivate(actor_id=w.admin.pk, user_id=user.pk, reason="")
     return f"/api/v1/staff/users/{user.pk}/reactivate", {"reason": "back"}
+
+
+def basket(w, n: int) -> str:
+    from reservations.baskets.book import basket_create
+
+    start, end = future_slot()
+    item = make_item(name=f"Basket item {n}")
+    return basket_create(user_id=w.member.pk, item_ids=[item.item_id], start=start, end=end).basket_id
+
+
+@scenario("api/v1/baskets")
+def _basket(w, n):
+    item, start, end = make_item(name=f"Item {n}"), *future_slot()
+    return "/api/v1/baskets", {"item_ids": [item.item_id], "start": iso(start), "end": iso(end)}
+
+
+@scenario("api/v1/baskets/<str:basket_id>/prolong")
+def _basket_prolong(w, n):
+    start, end = future_slot()
+    return f"/api/v1/baskets/{basket(w, n)}/prolong", {"end": iso(end + (end - start))}
+
+
+@scenario("api/v1/baskets/<str:basket_id>/cancel")
+def _basket_cancel(w, n):
+    return f"/api/v1/baskets/{basket(w, n)}/cancel", {}
+
+
+@scenario("api/v1/kits/<str:kit_id>/bookings")
+def _kit_booking(w, n):
+    from reservations.baskets.kits import kit_save
+
+    kit = kit_save(actor=as_staff(w.staff.pk), name=f"Kit {n}", item_ids=[make_item(name=f"Item {n}").item_id])
+    start, end = future_slot()
+    return f"/api/v1/kits/{kit.kit_id}/bookings", {"start": iso(start), "end": iso(end)}
+
+
+@scenario("api/v1/staff/kits")
+def _kit_create(w, n):
+    return "/api/v1/staff/kits", {"name": f"Kit {n}", "item_ids": [make_item(name=f"Item {n}").item_id]}
+
+
+SCENARIOS.update(KIND_SCENARIOS)  # tests/kinds/route_scenarios.py
 
 
 # ---------------------------------------------------------------- helpers

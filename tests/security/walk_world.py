@@ -12,6 +12,7 @@ from reservations.accounts.passwords import set_password_token
 from reservations.accounts.tokens import token_create
 from reservations.bookings import desk
 from reservations.bookings import member as member_bookings
+from reservations.catalogue import import_jobs
 from tests.factories import PASSWORD, as_staff, future_slot, make_item, make_user
 
 CSRF = "Walk0Csrf1Secret2Of3Thirty4Two5x"  # a valid 32-character CSRF secret, sent as cookie and header
@@ -33,13 +34,19 @@ PATH_OVERRIDES = {
     "api/v1/staff/reservations/<str:reservation_id>/check-in": {"reservation_id": "out_id"},
     "staff/users/<str:user_id>/reactivate/": {"user_id": "inactive_id"},
     "staff/overdue/<str:reservation_id>/check-in/": {"reservation_id": "late_id"},
+    "staff/baskets/<str:basket_id>/check-in/": {"basket_id": "out_basket_id"},
     "staff/overdue/<str:reservation_id>/remind/": {"reservation_id": "late_id"},
     "api/v1/staff/users/<str:user_id>/reactivate": {"user_id": "inactive_id"},
+    "staff/kinds/bookings/<str:reservation_id>/swap/": {"reservation_id": "kind_booking_id"},
+    "api/v1/staff/reservations/<str:reservation_id>/swap": {"reservation_id": "kind_booking_id"},
+    "api/v1/staff/kinds/<str:kind_id>/units/<str:unit_id>/remove": {"unit_id": "api_unit_id"},
 }
 # Accepted POSTs that write nothing even for the right caller (the refusal status is what guards them).
 NO_WRITE = {
     "staff/users/<str:user_id>/set-password-link/": "renders the set-password link, writes nothing",
     "staff/users/<str:user_id>/invite/": "emails the set-password link, writes nothing",
+    "basket/add/": "puts an item in the session's basket, writes no table of the store",
+    "basket/remove/": "takes an item out of the session's basket, writes no table of the store",
 }
 
 
@@ -114,6 +121,47 @@ BODIES = {
         "end": iso(w.booking_end + timedelta(hours=1)),
         "reason": "needs it longer",
     },
+    "basket/": lambda w: {"item_id": [w.item.item_id], "start": local(w.slot[0]), "end": local(w.slot[1])},
+    "basket/add/": lambda w: {"item_id": w.item.item_id},
+    "basket/remove/": lambda w: {"item_id": w.item.item_id},
+    "baskets/<str:basket_id>/prolong/": lambda w: {"end": local(w.booking_end + timedelta(hours=1))},
+    "baskets/<str:basket_id>/cancel/": lambda w: {},
+    "kits/<str:kit_id>/": lambda w: {"start": local(w.slot[0]), "end": local(w.slot[1])},
+    "staff/baskets/new/": lambda w: {
+        "member": w.member.email,
+        "items": w.item.item_id,
+        "start": local(w.slot[0]),
+        "end": local(w.slot[1]),
+    },
+    "staff/baskets/<str:basket_id>/check-out/": lambda w: {},
+    "staff/baskets/<str:basket_id>/check-in/": lambda w: {},
+    "staff/kits/": lambda w: {"name": "Sound kit", "items": w.item.item_id},
+    "staff/kits/<str:kit_id>/": lambda w: {"name": "Shoot kit (new)", "items": w.item.item_id},
+    "api/v1/baskets": lambda w: {"item_ids": [w.item.item_id], "start": iso(w.slot[0]), "end": iso(w.slot[1])},
+    "api/v1/baskets/<str:basket_id>/prolong": lambda w: {"end": iso(w.booking_end + timedelta(hours=1))},
+    "api/v1/baskets/<str:basket_id>/cancel": lambda w: {},
+    "api/v1/kits/<str:kit_id>/bookings": lambda w: {"start": iso(w.slot[0]), "end": iso(w.slot[1])},
+    "api/v1/staff/kits": lambda w: {"name": "Sound kit", "item_ids": [w.item.item_id]},
+    "kinds/<str:kind_id>/": lambda w: {"start": local(w.slot[0]), "end": local(w.slot[1])},
+    "staff/kinds/": lambda w: {"name": "Tripod", "category": "Support"},
+    "staff/kinds/<str:kind_id>/": lambda w: {
+        "name": "A7 body (new)",
+        "category": "Cameras",
+        "edit_version": kind_version(w),
+    },
+    "staff/kinds/<str:kind_id>/units/": lambda w: {"name": "A7 #9"},
+    "staff/kinds/<str:kind_id>/units/<str:unit_id>/remove/": lambda w: {"reason": "broken"},
+    "api/v1/kinds/<str:kind_id>/bookings": lambda w: {"start": iso(w.slot[0]), "end": iso(w.slot[1])},
+    "staff/kinds/bookings/<str:reservation_id>/swap/": lambda w: {"unit_id": ""},
+    "api/v1/staff/kinds": lambda w: {"name": "Tripod", "category": "Support"},
+    "api/v1/staff/kinds/<str:kind_id>": lambda w: {
+        "name": "A7 (new)",
+        "category": "Cameras",
+        "edit_version": kind_version(w),
+    },
+    "api/v1/staff/kinds/<str:kind_id>/units": lambda w: {"name": "A7 #8"},
+    "api/v1/staff/kinds/<str:kind_id>/units/<str:unit_id>/remove": lambda w: {"reason": "broken"},
+    "api/v1/staff/reservations/<str:reservation_id>/swap": lambda w: {},
     "api/v1/staff/users": lambda w: {"email": "new@example.com", "role": "member"},
     "api/v1/staff/users/<str:user_id>/role": lambda w: {"role": "staff"},
     "api/v1/staff/users/<str:user_id>/deactivate": lambda w: {"reason": "left"},
@@ -143,6 +191,7 @@ def build_world():
     )  # fmt: skip
     desk.reservation_check_out(actor=as_staff(w.staff.pk), reservation_id=late.reservation_id, now=now - 3 * hour)
     w.slot = future_slot(days=2)  # free: what the walk's booking bodies ask for
+    bag, out_bag, kit = baskets_of(w)
     w.ids = {
         "item_id": w.item.item_id,
         "reservation_id": booking.reservation_id,
@@ -154,5 +203,51 @@ def build_world():
         "out_id": out.reservation_id,
         "late_id": late.reservation_id,
         "inactive_id": inactive.pk,
+        "basket_id": bag,
+        "out_basket_id": out_bag,
+        "kit_id": kit,
+        **kinds_of(w),
+        "job_id": import_jobs.start(actor_id=w.staff.pk, text="name,category\nSaw,Tools\n").job_id,
     }
     return w
+
+
+def baskets_of(w) -> tuple[str, str, str]:
+    """A member's basket of two items, one whose item is checked out, and a kit (reservations/baskets/)."""
+    from reservations.baskets.book import basket_create
+    from reservations.baskets.change import basket_check_out
+    from reservations.baskets.kits import kit_save
+
+    start, end = w.booking_start, w.booking_end
+    lines = [make_item(name="Lens").item_id, make_item(name="Tripod").item_id]
+    bag = basket_create(user_id=w.member.pk, item_ids=lines, start=start, end=end)
+    out_bag = basket_create(user_id=w.member.pk, item_ids=[make_item(name="Mic").item_id], start=start, end=end)
+    basket_check_out(actor=as_staff(w.staff.pk), basket_id=out_bag.basket_id)
+    kit = kit_save(actor=as_staff(w.staff.pk), name="Shoot kit", item_ids=[make_item(name="Light").item_id])
+    return bag.basket_id, out_bag.basket_id, kit.kit_id
+
+
+def kinds_of(w) -> dict[str, str]:
+    """A kind with four units (reservations/kinds/) and a member's booking of it: their ids, and the
+    edit_version the kind's edit form reads."""
+    from reservations.kinds.booking import kind_book
+    from tests.kinds.helpers import make_kind
+
+    kind, units = make_kind(name="A7 body", units=4)
+    booked = kind_book(user_id=w.member.pk, kind_id=kind.kind_id, start=w.booking_start, end=w.booking_end)
+    # the page and the API each remove one spare unit (the kinds table is not put back between
+    # bodies); one more stays free for the swaps
+    spare = [u.item_id for u in units if u.item_id != booked.item_id]
+    return {
+        "kind_id": kind.kind_id,
+        "unit_id": spare[0],
+        "api_unit_id": spare[1],
+        "kind_booking_id": booked.reservation_id,
+    }
+
+
+def kind_version(w) -> int:
+    """The kind's edit_version as its edit form would read it now (earlier walk bodies edit it too)."""
+    from reservations.store.models import KindRecord
+
+    return int(KindRecord.get(w.ids["kind_id"], consistent_read=True).edit_version)

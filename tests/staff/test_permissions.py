@@ -23,9 +23,11 @@ def staff_urls(item_id: str, reservation_id: str, user_id: str) -> list[tuple[st
         ("get", "/staff/items/import/", STAFF),
         ("post", "/staff/items/import/", STAFF),
         ("get", "/staff/items/import/template.csv", STAFF),
+        ("get", "/staff/import/J/", STAFF),
         ("get", f"/staff/items/{i}/", STAFF),
         ("post", f"/staff/items/{i}/", STAFF),
         ("post", f"/staff/items/{i}/retire/", STAFF),
+        ("get", f"/staff/items/{i}/label/", STAFF),
         ("get", f"/staff/items/{i}/retire/confirm/", STAFF),
         ("post", f"/staff/items/{i}/retire/confirm/", STAFF),
         ("get", "/staff/bookings/", STAFF),
@@ -39,6 +41,24 @@ def staff_urls(item_id: str, reservation_id: str, user_id: str) -> list[tuple[st
         ("get", "/staff/overdue/", STAFF),
         ("post", f"/staff/overdue/{r}/check-in/", STAFF),
         ("post", f"/staff/overdue/{r}/remind/", STAFF),
+        ("get", "/staff/baskets/new/", STAFF),
+        ("post", "/staff/baskets/new/", STAFF),
+        ("get", "/staff/baskets/B/", STAFF),
+        ("post", "/staff/baskets/B/check-out/", STAFF),
+        ("post", "/staff/baskets/B/check-in/", STAFF),
+        ("get", "/staff/kits/", STAFF),
+        ("post", "/staff/kits/", STAFF),
+        ("get", "/staff/kits/K/", STAFF),
+        ("post", "/staff/kits/K/", STAFF),
+        ("get", "/staff/kinds/", STAFF),
+        ("post", "/staff/kinds/", STAFF),
+        ("get", "/staff/kinds/KD/", STAFF),
+        ("post", "/staff/kinds/KD/", STAFF),
+        ("post", "/staff/kinds/KD/units/", STAFF),
+        ("post", "/staff/kinds/KD/units/UN/remove/", STAFF),
+        ("get", f"/staff/kinds/bookings/{r}/swap/", STAFF),
+        ("post", f"/staff/kinds/bookings/{r}/swap/", STAFF),
+        ("get", "/staff/labels/", STAFF),
         ("get", "/staff/grid/", STAFF),
         ("get", "/staff/export/", STAFF),
         ("get", "/staff/users/", ADMIN),
@@ -62,6 +82,11 @@ def test_the_walk_covers_every_staff_route():
         .replace("<str:item_id>", "I")
         .replace("<str:reservation_id>", "R")
         .replace("<str:user_id>", "U")
+        .replace("<str:job_id>", "J")
+        .replace("<str:basket_id>", "B")
+        .replace("<str:kit_id>", "K")
+        .replace("<str:kind_id>", "KD")
+        .replace("<str:unit_id>", "UN")
         for p in urlpatterns
     }
     assert templates <= walked

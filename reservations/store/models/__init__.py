@@ -14,6 +14,9 @@ Access patterns (every request path is a GetItem, Query, BatchGetItem or transac
 | the list of categories (catalogue walks it)  | items, GSI catalogue            | catalogue_pk = "CATEGORIES" (one marker each) |
 | retired items (staff catalogue)              | items, GSI catalogue            | catalogue_pk = "RETIRED", sort_key         |
 | item by id, with its schedule                | items                           | item_id (strongly consistent for writes)   |
+| a kind (pool) by id, with its unit ids       | kinds                           | kind_id (models/kinds.py)                  |
+| active kinds by name (catalogue, staff)      | kinds, GSI listing              | listing_pk = "KIND" / "RETIRED", sort_key  |
+| a kind's units, with schedules               | items (BatchGetItem, consistent) | the kind's unit_ids; catalogue_pk "UNIT#<kind_id>" |
 | an item's description (its own page)         | items-details, with the item (BatchGetItem) | item_id (models/item_details.py) |
 | an item's active bookings (availability)     | items.schedule (denormalised)   | written in the same transaction as the booking |
 | an item's bookings in a time range (staff)   | reservations, GSI by_item       | item_id, start                             |
@@ -23,7 +26,11 @@ Access patterns (every request path is a GetItem, Query, BatchGetItem or transac
 | API token by bearer value                    | api-tokens                      | token_hash = sha256(token) (TTL)           |
 | my API tokens                                | api-tokens, GSI by_user         | user_id, created_at                        |
 | an idempotent API request                    | idempotency                     | key = "<user_id>:<Idempotency-Key>" (TTL 24 h) |
+| a large CSV import's job, and its file        | import-jobs (GetItem, BatchGetItem) | key = job id / "<job id>#<n>" (TTL 14 days) |
 | all bookings in a date range (desk, export)  | reservations, GSI by_month      | start_month = "YYYY-MM" (UTC), start       |
+| a basket and its lines (reservations/baskets/) | baskets                         | basket_id (lines hold reservation ids)     |
+| a reservation's basket                       | reservations.basket_id          | then baskets by basket_id                  |
+| kits by name (members and staff list them)   | kits, GSI by_name               | kits_pk = "KITS", name_key                 |
 | audit entries per entity, newest first, paged | audit                           | entity = "item#<id>" / "reservation#<id>" / "user#<id>" / "import#<id>", at |
 | jobs: reminders due (booked/checked_out)     | reservations, GSI by_status_end | status, now < end <= now + lead            |
 | jobs: overdue (checked_out, ended)           | reservations, GSI by_status_end | status = checked_out, end < now            |
@@ -71,9 +78,12 @@ from .accounts import (
 )
 from .audit import AuditRecord
 from .base import BaseModel, table_name
+from .baskets import KITS_PK, BasketLine, BasketRecord, KitLine, KitRecord
 from .bookings import ReservationRecord, month_of
+from .import_jobs import ImportJobRecord
 from .item_details import ItemDetailsRecord
 from .items import CATALOGUE_PK, RETIRED_PK, ItemRecord, ScheduleEntry
+from .kinds import KindRecord
 
 ALL_MODELS: list[type[BaseModel]] = [
     UserRecord,
@@ -86,19 +96,30 @@ ALL_MODELS: list[type[BaseModel]] = [
     ApiTokenRecord,
     IdempotencyRecord,
     AuditRecord,
+    BasketRecord,
+    KitRecord,
+    ImportJobRecord,
+    KindRecord,
 ]
 
 __all__ = [
     "ALL_MODELS",
     "CATALOGUE_PK",
     "DIRECTORY_PK",
+    "KITS_PK",
     "RETIRED_PK",
     "ApiTokenRecord",
     "AuditRecord",
     "BaseModel",
+    "BasketLine",
+    "BasketRecord",
     "IdempotencyRecord",
+    "ImportJobRecord",
     "ItemDetailsRecord",
     "ItemRecord",
+    "KindRecord",
+    "KitLine",
+    "KitRecord",
     "ReservationRecord",
     "ScheduleEntry",
     "SessionRecord",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from .base import BaseMeta, BaseModel, table_name
@@ -51,6 +51,11 @@ class ReservationRecord(BaseModel):
     reservation_id = UnicodeAttribute(hash_key=True)
     item_id = UnicodeAttribute()
     item_name = UnicodeAttribute()  # copied so "my bookings" needs no item reads
+    # A booking of a kind (models/kinds.py): the member's pages name the kind, and the unit
+    # (item_name) only once staff have checked it out or swapped it.
+    kind_id = UnicodeAttribute(null=True)
+    kind_name = UnicodeAttribute(null=True)
+    unit_shown = BooleanAttribute(null=True)  # staff swapped the unit in (store/swap.py): the member sees it
     user_id = UnicodeAttribute()
     start = UnicodeAttribute()
     end = UnicodeAttribute()
@@ -75,6 +80,15 @@ class ReservationRecord(BaseModel):
     # change: a retry of that same request answers the booking as it is instead of changing it
     # again (bookings/change.py), even after the idempotency record expired or was lost.
     last_request = UnicodeAttribute(null=True)
+    basket_id = UnicodeAttribute(null=True)  # booked with others in one basket (reservations/baskets/)
+
+    @property
+    def shown_name(self) -> str:
+        """What the member's pages and emails call it: a kind booking names its kind until staff
+        have handed out (or swapped in) a unit; then, and for every other booking, the item."""
+        if self.kind_id and not self.checked_out_at and not self.unit_shown:
+            return str(self.kind_name or self.item_name)
+        return str(self.item_name)
 
     by_user = ByUserIndex()
     by_item = ByItemIndex()

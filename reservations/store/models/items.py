@@ -26,6 +26,12 @@ def category_key(category: str) -> str:
     return key_part(category)
 
 
+def unit_pk(kind_id: str) -> str:
+    """The catalogue index partition of a kind's active unit (models/kinds.py): never a member
+    catalogue partition, so units are listed as their kind, not one by one."""
+    return f"UNIT#{kind_id}"
+
+
 def active_pk(category: str) -> str:
     """The catalogue index partition of an active item: its category's (no hot partition)."""
     return f"{CATALOGUE_PK}#{category_key(category)}"
@@ -102,6 +108,7 @@ class ItemRecord(BaseModel):
     active = BooleanAttribute(default=True)
     catalogue_pk = UnicodeAttribute(null=True)
     sort_key = UnicodeAttribute(null=True)
+    kind_id = UnicodeAttribute(null=True)  # a unit of this kind (models/kinds.py); None: an item booked by itself
     # Booking policy (see reservations.domain.policy.Policy for meaning and defaults).
     slot_minutes = NumberAttribute()
     slot_origin_minutes = NumberAttribute(null=True)  # absent on older items: 0 (midnight)

@@ -1,0 +1,1 @@
+"""Baskets (several items booked for one window, all or nothing) and kits (named baskets staff define)."""
