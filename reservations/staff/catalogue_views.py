@@ -90,6 +90,8 @@ def _item_page(
     try:
         item = details.item_for_staff(item_id)  # with its description (the edit form)
     except DomainError as error:
+        if error.code != "not_found":
+            raise  # "unavailable": the busy page (middleware), never a 404
         raise Http404(error.message) from None
     return render(
         request,

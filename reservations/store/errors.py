@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
+from reservations.domain.errors import DomainError
+
 UNAVAILABLE_CODES = frozenset(
     {
         "ProvisionedThroughputExceededException",
@@ -87,6 +89,8 @@ def is_busy_cancellation(error: BaseException) -> bool:
 
 def is_unavailable(error: BaseException) -> bool:
     for e in _chain(error):
+        if isinstance(e, DomainError) and e.code == "unavailable":  # a read that stayed throttled
+            return True
         if isinstance(e, ConnectionError | HTTPClientError):  # timeouts, refused or dropped connections
             return True
         if isinstance(e, ClientError):

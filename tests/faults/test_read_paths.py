@@ -111,6 +111,7 @@ def test_failed_queries_and_gets_in_the_api_are_unavailable(member, item, booked
         ("Query", "/staff/bookings/"),
         ("Query", "/staff/overdue/"),
         ("BatchGetItem", "/items/{item}/"),  # the item with its description (catalogue/details.py)
+        ("BatchGetItem", "/staff/items/{item}/"),  # the staff edit form's item with its description
     ],
 )
 def test_failed_reads_on_pages_are_the_busy_page_not_a_404(member, staff, item, booked, faults, operation, url):
@@ -119,5 +120,21 @@ def test_failed_reads_on_pages_are_the_busy_page_not_a_404(member, staff, item, 
     # The session and its user are one BatchGetItem: it passes; the grid's read of members then fails.
     faults.fail(operation, "throttled", after=1 if operation == "BatchGetItem" else 0)
     response = client.get(url.format(item=item.item_id, rid=booked.reservation_id))
+    assert response.status_code == 503
+    assert "could not reach its data store" in response.content.decode()
+
+
+def test_an_item_read_that_stays_throttled_is_the_busy_page_on_the_staff_item_page(staff, item, monkeypatch):
+    """BatchGetItem answering with unprocessed keys three times is DomainError("unavailable"): 503, not 404."""
+    from reservations.catalogue import details
+    from reservations.domain.errors import DomainError
+
+    def throttled(item_id):
+        raise DomainError("unavailable")
+
+    monkeypatch.setattr(details, "item_for_staff", throttled)
+    client = Client()
+    client.force_login(staff)
+    response = client.get(f"/staff/items/{item.item_id}/")
     assert response.status_code == 503
     assert "could not reach its data store" in response.content.decode()
