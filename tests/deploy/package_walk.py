@@ -122,8 +122,12 @@ def routes() -> list[str]:
 def setup() -> dict[str, str]:
     from reservations.accounts.users import user_create
     from reservations.bookings import member as member_bookings
+    from reservations.baskets.book import basket_create
+    from reservations.baskets.kits import kit_save
     from reservations.catalogue.services import item_create
+    from reservations.domain.lifecycle import Actor
     from reservations.domain.policy import Policy
+    from reservations.kinds.services import kind_create, unit_add
     from reservations.store.tables import create_tables
 
     create_tables()  # what the stack does in AWS (the function never creates tables there)
@@ -137,8 +141,27 @@ def setup() -> dict[str, str]:
     booking = member_bookings.reservation_create(
         user_id=users["member"].pk, item_id=item.item_id, start=start, end=start + timedelta(hours=1), now=now
     )
+    # a kind with one unit, a kit of it and the item, and a basket: every route with an id gets a real one
+    staff = Actor(user_id=users["staff"].pk, role="staff")
+    kind = kind_create(actor_id=staff.user_id, name="Camera", category="Equipment")
+    unit = unit_add(actor_id=staff.user_id, kind_id=kind.kind_id, name="Camera #1")
+    kit = kit_save(actor=staff, name="Shoot kit", item_ids=[item.item_id], kind_ids=[kind.kind_id])
+    later = start + timedelta(days=1)
+    basket = basket_create(
+        user_id=users["member"].pk,
+        item_ids=[item.item_id],
+        kind_ids=[kind.kind_id],
+        start=later,
+        end=later + timedelta(hours=1),
+        now=now,
+    )
     return {
         "item_id": item.item_id,
+        "kind_id": kind.kind_id,
+        "unit_id": unit.item_id,
+        "kit_id": kit.kit_id,
+        "basket_id": basket.basket_id,
+        "job_id": "none",  # an import job that does not exist: its pages must answer 404, not 5xx
         "reservation_id": booking.reservation_id,
         "user_id": users["member"].pk,
         "entity_id": item.item_id,
