@@ -65,7 +65,7 @@ KIND_LIST = Shape("KindList", {"kinds": many(KIND_SUMMARY, lambda rows: rows)}, 
 KIND_RESERVATION = Shape(
     "KindReservation",
     {
-        **{k: f for k, f in RESERVATION_FIELDS.items() if k not in ("item_id", "item_name")},
+        **{k: f for k, f in RESERVATION_FIELDS.items() if k not in ("item_id", "item_name", "kind_id")},
         "kind_id": Field(STRING, lambda r: r.kind_id),
         "kind_name": Field(STRING, lambda r: r.kind_name),
         "unit_name": Field(

@@ -109,7 +109,13 @@ SCHEDULE = ArrayShape("Schedule", INTERVAL, "Busy intervals, by start (whose the
 RESERVATION_FIELDS: dict[str, Field] = {
     "id": attr("reservation_id", STRING),
     "item_id": attr("item_id", STRING),
-    "item_name": attr("item_name", STRING),
+    "item_name": Field(
+        STRING,
+        lambda r: r.shown_name,
+        "What the member's pages call it: for a booking of a kind, the kind's name until staff hand out a unit.",
+    ),
+    "kind_id": attr("kind_id", nullable(STRING), "Booked as any unit of this kind (GET /kinds/{id}); null: this item."),
+    "basket_id": attr("basket_id", nullable(STRING), "Booked with others in this basket (GET /baskets/{id})."),
     "start": _time("start"),
     "end": _time("end"),
     "status": attr("status", enum(STATUSES), "What is stored."),

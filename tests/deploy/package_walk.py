@@ -121,9 +121,9 @@ def routes() -> list[str]:
 
 def setup() -> dict[str, str]:
     from reservations.accounts.users import user_create
-    from reservations.bookings import member as member_bookings
     from reservations.baskets.book import basket_create
     from reservations.baskets.kits import kit_save
+    from reservations.bookings import member as member_bookings
     from reservations.catalogue.services import item_create
     from reservations.domain.lifecycle import Actor
     from reservations.domain.policy import Policy

@@ -84,3 +84,18 @@ def test_the_openapi_document_describes_the_kind_routes(api):
     booking = doc["paths"]["/api/v1/kinds/{kind_id}/bookings"]["post"]
     assert {"201", "409", "422"} <= set(booking["responses"])
     assert "KindReservation" in doc["components"]["schemas"] and "/api/v1/kinds" in doc["paths"]
+
+
+def test_my_booking_of_a_kind_read_back_names_the_kind_and_hides_the_unit(api, member):
+    """GET /reservations/{id} (and the list) answer a kind booking as the pages show it: the kind's
+    name, kind_id set, the unit's name only once staff handed it out; basket_id null when booked alone."""
+    kind, units = make_kind(units=2)
+    start, end = future_slot()
+    made = json.loads(
+        api.post(f"/api/v1/kinds/{kind.kind_id}/bookings", {"start": iso(start), "end": iso(end)}).content
+    )
+    one = json.loads(api.get(f"/api/v1/reservations/{made['id']}").content)
+    assert (one["kind_id"], one["item_name"], one["basket_id"]) == (kind.kind_id, "Sony A7 body", None)
+    assert one["item_name"] not in {u.name for u in units}
+    listed = json.loads(api.get("/api/v1/reservations").content)["reservations"]
+    assert [(r["id"], r["item_name"], r["kind_id"]) for r in listed] == [(made["id"], "Sony A7 body", kind.kind_id)]
