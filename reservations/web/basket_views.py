@@ -1,6 +1,6 @@
-"""Member pages for baskets and kits: collect items in a basket (held in the session), book them for
-one window in one step, see and change a booked basket (prolong or cancel it whole), list kits and
-book one. No JavaScript: every step is a form post.
+"""Member pages for baskets and kits: collect items and kinds in a basket (held in the session:
+basket_session.py says how), book them for one window in one step, see and change a booked basket
+(prolong or cancel it whole), list kits and book one. No JavaScript: every step is a form post.
 
 A refused basket shows the reason next to each line it names (and all of them above the form).
 """
@@ -19,19 +19,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reservations import clock
 from reservations.baskets import change, kits
 from reservations.baskets.book import basket_create
-from reservations.baskets.reads import BasketState, items_by_id, read_own_basket
+from reservations.baskets.reads import BasketState, read_own_basket
 from reservations.baskets.refusals import line_refusals
 from reservations.bookings.records import facts
 from reservations.domain import lifecycle
 from reservations.domain.errors import DomainError
+from reservations.kinds.units import kind_of
 from reservations.pages import refuse
 from reservations.store import basket as basket_tx
 from reservations.store.ids import is_id
 from reservations.store.timefmt import from_store
 
+from . import basket_session as session
+from .basket_session import Line
 from .forms import WindowMixin, dt_field
-
-SESSION_KEY = "basket_items"
 
 
 class BasketWindowForm(WindowMixin):
@@ -43,40 +44,54 @@ class BasketProlongForm(forms.Form):
     end = dt_field("New end")
 
 
-def held(request: HttpRequest) -> list[str]:
-    value = request.session.get(SESSION_KEY) or []
-    return [str(v) for v in value if is_id(v)][: basket_tx.MOST_LINES]
-
-
 @require_POST
 @login_required
 def basket_add(request: HttpRequest) -> HttpResponse:
+    """Add an item (`item_id`) or one more unit of a kind (`kind_id`) to the basket."""
+    if "kind_id" in request.POST:
+        return _add_kind(request, request.POST["kind_id"])
     item_id = request.POST.get("item_id", "")
-    ids = held(request)
-    if not is_id(item_id):
-        messages.error(request, "That is not an item.")
-    elif item_id in ids:
-        messages.info(request, "That item is already in your basket.")
-    elif len(ids) >= basket_tx.MOST_LINES:
-        messages.error(request, DomainError("basket_too_large", most=basket_tx.MOST_LINES, count=len(ids) + 1).message)
-    else:
-        request.session[SESSION_KEY] = [*ids, item_id]
+    problem = session.add(request, Line(item_id=item_id)) if is_id(item_id) else "That is not an item."
+    if problem is None:
         messages.success(request, "Added to your basket.")
+    elif problem == session.ALREADY:
+        messages.info(request, problem)
+    else:
+        messages.error(request, problem)
+    return redirect("web:basket_new")
+
+
+def _add_kind(request: HttpRequest, kind_id: str) -> HttpResponse:
+    try:
+        kind = kind_of(kind_id, consistent=False)
+    except DomainError as error:
+        if error.code != "not_found":
+            raise
+        messages.error(request, "That is not a kind.")
+        return redirect("web:basket_new")
+    problem = session.add(request, Line(kind_id=kind_id)) if kind.active else "That kind is no longer offered."
+    if problem is None:
+        messages.success(request, f"Added one {kind.name} to your basket.")
+    else:
+        messages.error(request, problem)
     return redirect("web:basket_new")
 
 
 @require_POST
 @login_required
 def basket_remove(request: HttpRequest) -> HttpResponse:
-    request.session[SESSION_KEY] = [i for i in held(request) if i != request.POST.get("item_id")]
+    """Remove the item (`item_id`), or one line of the kind (`kind_id`)."""
+    if "kind_id" in request.POST:
+        session.remove(request, Line(kind_id=request.POST["kind_id"]))
+    else:
+        session.remove(request, Line(item_id=request.POST.get("item_id", "")))
     return redirect("web:basket_new")
 
 
-def _basket_form_page(request: HttpRequest, form: BasketWindowForm, status: int = 200, **extra: Any) -> HttpResponse:
-    ids = held(request)
-    found = items_by_id(ids) if ids else {}
-    errors = extra.get("line_errors", {})
-    rows = [{"item_id": i, "name": found[i].name if i in found else i, "error": errors.get(i, "")} for i in ids]
+def _basket_form_page(
+    request: HttpRequest, form: BasketWindowForm, lines: list[Line], status: int = 200, **extra: Any
+) -> HttpResponse:
+    rows = session.rows(lines, extra.get("line_errors"))
     return render(
         request,
         "web/basket_new.html",
@@ -86,6 +101,7 @@ def _basket_form_page(request: HttpRequest, form: BasketWindowForm, status: int 
 
 
 def _line_errors(error: DomainError) -> dict[str, str]:
+    """A booked basket's refusal per item id (its lines are reservations of items)."""
     return {str(x["item_id"]): str(x["detail"]) for x in line_refusals(error)}
 
 
@@ -93,21 +109,23 @@ def _line_errors(error: DomainError) -> dict[str, str]:
 @login_required
 def basket_new(request: HttpRequest) -> HttpResponse:
     """The basket being filled: its lines, and the window to book them all for. A form may post its
-    lines itself (`item_id`, repeated) instead of the session's basket."""
+    lines itself (`item_id` and `kind_id`, each repeated) instead of the session's basket."""
+    lines = session.in_line_order(session.posted(request) or session.held(request))
     if request.method == "GET":
-        return _basket_form_page(request, BasketWindowForm())
+        return _basket_form_page(request, BasketWindowForm(), lines)
     form = BasketWindowForm(request.POST)
     if not form.is_valid():
-        return _basket_form_page(request, form, status=422)
-    posted = request.POST.getlist("item_id")[: basket_tx.MOST_LINES + 1]  # a form posting its lines, or the session's
+        return _basket_form_page(request, form, lines, status=422)
+    item_ids, kind_ids = session.item_and_kind_ids(lines)
     try:
         state = basket_create(
-            user_id=str(request.user.pk), item_ids=posted or held(request), start=form.cleaned_data["start"],
+            user_id=str(request.user.pk), item_ids=item_ids, kind_ids=kind_ids, start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
         )  # fmt: skip
     except DomainError as error:
-        return _basket_form_page(request, form, status=refuse(form, error), line_errors=_line_errors(error))
-    request.session[SESSION_KEY] = []
+        status = refuse(form, error)
+        return _basket_form_page(request, form, lines, status=status, line_errors=session.line_errors(error, lines))
+    session.save(request, [])
     messages.success(request, f"Booked {len(state.lines)} items together.")
     return redirect("web:basket", basket_id=state.basket_id)
 
@@ -188,13 +206,15 @@ def kit_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def kit_detail(request: HttpRequest, kit_id: str) -> HttpResponse:
-    """A kit's items, and the window to book them all for."""
+    """A kit's items and kinds, and the window to book them all for."""
     try:
         kit = kits.kit_get(kit_id)
     except DomainError as error:
         return _not_found_or_raise(error)
     form = BasketWindowForm(request.POST or None)
-    line_errors: dict[str, str] = {}
+    item_ids, kind_ids = kits.kit_item_ids(kit), kits.kit_kind_ids(kit)
+    lines = [Line(item_id=i) for i in item_ids] + [Line(kind_id=k) for k in kind_ids]  # as kit_book numbers them
+    line_errors: dict[int, str] = {}
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -204,14 +224,12 @@ def kit_detail(request: HttpRequest, kit_id: str) -> HttpResponse:
                     end=form.cleaned_data["end"],
                 )  # fmt: skip
             except DomainError as error:
-                status, line_errors = refuse(form, error), _line_errors(error)
+                status, line_errors = refuse(form, error), session.line_errors(error, lines)
             else:
                 messages.success(request, f"Booked: {kit.name}.")
                 return redirect("web:basket", basket_id=state.basket_id)
         else:
             status = 422
-    ids = kits.kit_item_ids(kit)
-    found = items_by_id(ids)
-    rows = [{"item_id": i, "name": found[i].name if i in found else i, "error": line_errors.get(i, "")} for i in ids]
+    rows = session.rows(lines, line_errors)
     context = {"kit": kit, "rows": rows, "form": form, "line_errors": line_errors}
     return render(request, "web/kit_detail.html", context, status=status)
