@@ -11,13 +11,13 @@ from django.urls import reverse
 
 from reservations.domain.errors import POLICY_RULES
 from reservations.kinds.booking import kind_book
-from reservations.kinds.selectors import KINDS_PER_PAGE, KindAvailability, kind_with_availability
+from reservations.kinds.selectors import KINDS_PER_PAGE, kind_with_availability
 from reservations.kinds.selectors import kinds_with_availability as kinds_listed
 from reservations.kinds.units import kind_policy
 
 from .forms import OffsetDateTimeField, window_problem
 from .http import Call, Endpoint, Reply, route
-from .serialize import POLICY, RESERVATION_FIELDS, etag
+from .serialize import NEXT_CURSOR, POLICY, RESERVATION_FIELDS, etag
 from .shapes import INTEGER, STRING, Field, Shape, many, nullable
 
 KIND_BOOKING_ERRORS = ("not_found", "none_left", "race_lost", "member_unknown", *POLICY_RULES)
@@ -35,6 +35,14 @@ class KindWindowForm(forms.Form):
         if problem:
             self.add_error("end", problem)
         return data
+
+
+class KindCursorForm(forms.Form):
+    cursor = forms.CharField(required=False, max_length=2000, help_text="`next_cursor` of the previous page.")
+
+
+class KindListForm(KindWindowForm, KindCursorForm):
+    pass
 
 
 class KindBookingForm(forms.Form):
@@ -61,7 +69,11 @@ KIND_SUMMARY = Shape("KindSummary", KIND_FIELDS)
 KIND = Shape(
     "Kind", {**KIND_FIELDS, "policy": Field(POLICY.ref, lambda a: POLICY.dump(kind_policy(a.kind)))}, nested=(POLICY,)
 )
-KIND_LIST = Shape("KindList", {"kinds": many(KIND_SUMMARY, lambda rows: rows)}, nested=(KIND_SUMMARY,))
+KIND_LIST = Shape(
+    "KindList",
+    {"kinds": many(KIND_SUMMARY, lambda page: page.rows), "next_cursor": NEXT_CURSOR},
+    nested=(KIND_SUMMARY,),
+)
 KIND_RESERVATION = Shape(
     "KindReservation",
     {
@@ -76,8 +88,9 @@ KIND_RESERVATION = Shape(
 
 
 def list_kinds(call: Call) -> Reply:
-    rows: list[KindAvailability] = kinds_listed(start=call.query["start"], end=call.query["end"])
-    return Reply(200, KIND_LIST.dump(rows))
+    q = call.query
+    page = kinds_listed(viewer_id=call.user_id, cursor=q["cursor"] or "", start=q["start"], end=q["end"])
+    return Reply(200, KIND_LIST.dump(page))
 
 
 def get_kind(call: Call, kind_id: str) -> Reply:
@@ -94,8 +107,8 @@ def book_kind(call: Call, kind_id: str) -> Reply:
 
 
 kinds = route(
-    GET=Endpoint(list_kinds, f"Kinds (pools of interchangeable units), by name, at most {KINDS_PER_PAGE}", "kinds",
-                 query=KindWindowForm, returns=KIND_LIST),
+    GET=Endpoint(list_kinds, f"Kinds (pools of interchangeable units), by name, {KINDS_PER_PAGE} a page", "kinds",
+                 query=KindListForm, returns=KIND_LIST, errors=("invalid_cursor",)),
 )  # fmt: skip
 kind = route(
     GET=Endpoint(get_kind, "A kind with its policy, its units and how many are free for a window", "kinds",

@@ -16,7 +16,7 @@ from reservations.kinds.units import kind_of, units_of_kind
 from . import serialize as s
 from .forms import NestedFormField, TextField
 from .http import Call, Endpoint, Reply, route
-from .kinds import KIND, KIND_LIST
+from .kinds import KIND, KIND_LIST, KindCursorForm
 from .shapes import INTEGER, STRING, Field, Shape, many
 from .staff_bookings import staff_actor
 from .staff_items import PolicyForm, policy_of_input
@@ -68,7 +68,7 @@ def get_kind(call: Call, kind_id: str) -> Reply:
 
 
 def list_kinds(call: Call) -> Reply:
-    return Reply(200, KIND_LIST.dump(kinds_listed()))
+    return Reply(200, KIND_LIST.dump(kinds_listed(viewer_id=call.user_id, cursor=call.query["cursor"] or "")))
 
 
 def create_kind(call: Call) -> Reply:
@@ -107,7 +107,8 @@ def swap_unit(call: Call, reservation_id: str) -> Reply:
 
 
 kinds = route(
-    GET=Endpoint(list_kinds, "The active kinds, by name", "staff", returns=KIND_LIST),
+    GET=Endpoint(list_kinds, "The active kinds, by name, a page at a time", "staff", query=KindCursorForm,
+                 returns=KIND_LIST, errors=("invalid_cursor",)),
     POST=Endpoint(create_kind, "Create a kind (then add its units)", "staff", body=KindForm, status=201,
                   returns=STAFF_KIND, headers=("Location",), errors=("exists", "schedule_too_large")),
     role="staff",

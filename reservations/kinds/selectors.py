@@ -11,6 +11,7 @@ from datetime import datetime
 
 from reservations import clock
 from reservations.domain.errors import DomainError
+from reservations.store import cursor as cursors
 from reservations.store.models import ItemRecord, KindRecord
 from reservations.store.models.kinds import KIND_PK
 
@@ -34,19 +35,40 @@ class KindAvailability:
         return None if self.free is None else len(self.free)
 
 
-def active_kinds(limit: int = KINDS_PER_PAGE) -> list[KindRecord]:
-    """The active kinds by name (case-folded): one Query, at most `limit` (and KINDS_PER_PAGE)."""
+@dataclass(frozen=True)
+class KindPage:
+    kinds: list[KindRecord]
+    next_cursor: str | None  # opaque (store/cursor.py): the next page of this list for this viewer
+
+
+@dataclass(frozen=True)
+class KindAvailabilityPage:
+    rows: list[KindAvailability]
+    next_cursor: str | None
+
+
+VIEW = "kinds"
+
+
+def active_kinds(*, viewer_id: str, cursor: str = "", limit: int = KINDS_PER_PAGE) -> KindPage:
+    """A page of the active kinds by name (case-folded): one Query, at most `limit` (and
+    KINDS_PER_PAGE). DomainError "invalid_cursor" for a cursor this list did not give this viewer."""
     limit = max(1, min(limit, KINDS_PER_PAGE))
-    return list(KindRecord.listing.query(KIND_PK, limit=limit, page_size=limit))
+    position = cursors.decode(cursor, owner=viewer_id, view=VIEW)
+    result = KindRecord.listing.query(KIND_PK, limit=limit, page_size=limit, last_evaluated_key=position)
+    kinds = list(result)
+    next_key = result.last_evaluated_key if len(kinds) >= limit else None
+    return KindPage(kinds=kinds, next_cursor=cursors.encode(next_key, owner=viewer_id, view=VIEW))
 
 
 def kinds_with_availability(
-    *, start: datetime | None = None, end: datetime | None = None, limit: int = KINDS_PER_PAGE
-) -> list[KindAvailability]:
-    """Each active kind with its units and, for a window, the free ones ("3 of 5 free")."""
-    kinds = active_kinds(limit)
-    units = units_of_kinds(kinds)
-    return [_availability(k, units[k.kind_id], start, end) for k in kinds]
+    *, viewer_id: str, cursor: str = "", start: datetime | None = None, end: datetime | None = None
+) -> KindAvailabilityPage:
+    """A page of active kinds, each with its units and, for a window, the free ones ("3 of 5 free")."""
+    page = active_kinds(viewer_id=viewer_id, cursor=cursor)
+    units = units_of_kinds(page.kinds)
+    rows = [_availability(k, units[k.kind_id], start, end) for k in page.kinds]
+    return KindAvailabilityPage(rows=rows, next_cursor=page.next_cursor)
 
 
 def kind_with_availability(

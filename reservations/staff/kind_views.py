@@ -73,7 +73,14 @@ def kinds(request: HttpRequest) -> HttpResponse:
                 return redirect("staff:kind", kind_id=kind.kind_id)
         else:
             status = 422
-    return render(request, "staff/kinds.html", {"kinds": active_kinds(), "form": form}, status=status)
+    cursor = request.GET.get("cursor", "")
+    try:
+        page = active_kinds(viewer_id=_actor(request), cursor=cursor)
+    except DomainError as error:  # invalid_cursor: not this list's, or forged
+        messages.error(request, f"{error.message} Here is the first page.")
+        return redirect("staff:kinds")
+    context = {"kinds": page.kinds, "next_cursor": page.next_cursor, "first_page": not cursor, "form": form}
+    return render(request, "staff/kinds.html", context, status=status)
 
 
 def _kind_page(

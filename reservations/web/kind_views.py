@@ -41,8 +41,18 @@ def kind_list(request: HttpRequest) -> HttpResponse:
     form = KindWindowForm(request.GET or None)
     start, end = _window(form)
     status = 400 if form.is_bound and not form.is_valid() else 200
-    rows = kinds_with_availability(start=start, end=end)
-    return render(request, "web/kinds.html", {"form": form, "rows": rows, "windowed": start is not None}, status=status)
+    query = request.GET.copy()
+    cursor = query.pop("cursor", [""])[-1]
+    try:
+        page = kinds_with_availability(viewer_id=str(request.user.pk), cursor=cursor, start=start, end=end)
+    except DomainError as error:  # invalid_cursor: not this list's, or forged
+        messages.error(request, f"{error.message} Here is the first page.")
+        return redirect(f"{request.path}?{query.urlencode()}")
+    more = query.copy()
+    more["cursor"] = page.next_cursor or ""
+    context = {"form": form, "rows": page.rows, "windowed": start is not None, "first_page": not cursor,
+               "more": more.urlencode() if page.next_cursor else ""}  # fmt: skip
+    return render(request, "web/kinds.html", context, status=status)
 
 
 @login_required
