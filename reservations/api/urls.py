@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import baskets, docs, kinds, staff_bookings, staff_items, staff_kinds, staff_users, views
+from . import baskets, docs, kinds, staff_baskets, staff_bookings, staff_items, staff_kinds, staff_users, views
 from .http import not_found_view
 
 app_name = "api"
@@ -30,6 +30,13 @@ urlpatterns = [
     path("api/v1/kinds/<str:kind_id>/bookings", kinds.kind_bookings, name="kind_bookings"),
     path("api/v1/kits", baskets.kit_list, name="kits"),
     path("api/v1/kits/<str:kit_id>/bookings", baskets.kit_bookings, name="kit_bookings"),
+    path("api/v1/staff/baskets", staff_baskets.baskets, name="staff_baskets"),
+    path("api/v1/staff/baskets/<str:basket_id>", staff_baskets.basket, name="staff_basket"),
+    path(
+        "api/v1/staff/baskets/<str:basket_id>/check-out", staff_baskets.basket_check_out, name="staff_basket_check_out"
+    ),
+    path("api/v1/staff/baskets/<str:basket_id>/check-in", staff_baskets.basket_check_in, name="staff_basket_check_in"),
+    path("api/v1/staff/baskets/<str:basket_id>/cancel", staff_baskets.basket_cancel, name="staff_basket_cancel"),
     path("api/v1/staff/kits", baskets.staff_kits, name="staff_kits"),
     path("api/v1/staff/kits/<str:kit_id>", baskets.staff_kit, name="staff_kit"),
     path("api/v1/staff/kinds", staff_kinds.kinds, name="staff_kinds"),

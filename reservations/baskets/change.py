@@ -59,7 +59,7 @@ def basket_change(
             try:
                 schedule = decide(reservation, item, both.allowed(now=now, tz=tz, actor=actor), schedule_of(item))
             except DomainError as error:
-                refusals.append(LineRefusal(n, str(item.item_id), str(reservation.item_name), error))
+                refusals.append(LineRefusal(n, str(item.item_id), reservation.shown_name, error))
                 continue
             if schedule is None:
                 continue
@@ -158,6 +158,36 @@ def basket_cancel(*, user_id: str, basket_id: str, now: datetime | None = None) 
         own_only=True, require_active=False,
     )  # fmt: skip
     emails.send("basket_cancelled", state)
+    return state
+
+
+def basket_staff_cancel(
+    *, actor: lifecycle.Actor, basket_id: str, reason: str, now: datetime | None = None
+) -> BasketState:
+    """The desk cancels every line not yet handed out, with a reason the member is told (each line
+    by its own staff_cancel verdict: a line out with the member refuses the whole basket)."""
+    _staff_only(actor)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("reason_required")
+    now = now or clock.now()
+
+    def decide(
+        r: ReservationRecord, item: ItemRecord, allowed: lifecycle.Allowed, schedule: list[rules.Interval]
+    ) -> list[rules.Interval] | None:
+        if r.status in ("cancelled", "returned"):
+            return None
+        allowed.staff_cancel.check()
+        r.status = "cancelled"
+        r.cancelled_at = to_store(now)
+        r.cancel_reason = reason
+        return without(schedule, r)
+
+    state = basket_change(
+        basket_id=basket_id, actor=actor, now=now, decide=decide, action="reservation.cancelled",
+        require_active=False, reason=reason,
+    )  # fmt: skip
+    emails.send("basket_cancelled", state, reason=reason)
     return state
 
 

@@ -38,18 +38,19 @@ LEADS = {
 
 
 def title(state: BasketState) -> str:
-    names = [str(line.reservation.item_name) for line in state.lines]
+    names = [line.reservation.shown_name for line in state.lines]
     if state.record.kit_name:
         return f"{state.record.kit_name} ({len(names)} items)"
     return ", ".join(names) if len(names) <= 3 else f"{', '.join(names[:3])} and {len(names) - 3} more"
 
 
-def render(kind: str, state: BasketState, *, name: str) -> tuple[str, str, str]:
+def render(kind: str, state: BasketState, *, name: str, reason: str = "") -> tuple[str, str, str]:
     context: dict[str, Any] = {
         "name": name,
         "lead": LEADS[kind],
+        "reason": reason,
         "lines": [
-            {"name": line.reservation.item_name, "status": line.reservation.status,
+            {"name": line.reservation.shown_name, "status": line.reservation.status,
              "start": from_store(line.reservation.start), "end": from_store(line.reservation.end)}
             for line in state.lines
         ],
@@ -60,13 +61,13 @@ def render(kind: str, state: BasketState, *, name: str) -> tuple[str, str, str]:
     return subject, render_to_string("emails/basket.txt", context), render_to_string("emails/basket.html", context)
 
 
-def send(kind: str, state: BasketState) -> bool:
+def send(kind: str, state: BasketState, *, reason: str = "") -> bool:
     """Email the basket's member. True when handed to the backend; never raises."""
     try:
         user = user_by_id(state.record.user_id)
         if user is None or not user.is_active or not user.email:
             return False
-        subject, text, html = render(kind, state, name=user.get_short_name())
+        subject, text, html = render(kind, state, name=user.get_short_name(), reason=reason)
         message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
         message.attach_alternative(html, "text/html")
         message.send()

@@ -183,6 +183,9 @@ EXPORT_COLUMNS = (
     "checked_out_at",
     "returned_at",
     "cancel_reason",
+    "kind_id",  # booked as any unit of this kind (the item is the unit given)
+    "kind_name",
+    "basket_id",  # booked together with the other rows of this basket
 )
 
 

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reservations.accounts.users import user_by_email
+from reservations.accounts.users import user_by_email, user_by_id
 from reservations.baskets import change, kits
 from reservations.baskets.book import basket_create
 from reservations.baskets.reads import read_basket
@@ -39,10 +39,20 @@ class ItemIdsField(forms.CharField):
         return [part for part in text.replace(",", " ").split() if part]
 
 
+def item_ids_field() -> ItemIdsField:
+    return ItemIdsField(label="Item ids", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, required=False,
+                        help_text="One item id per line.")  # fmt: skip
+
+
+def kind_ids_field() -> ItemIdsField:
+    return ItemIdsField(label="Kind ids", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False,
+                        help_text="Any free unit of each kind; repeat a kind id for several units.")  # fmt: skip
+
+
 class OnBehalfBasketForm(BasketWindowForm):
     member = forms.EmailField(max_length=limits.EMAIL, label="Member's email")
-    items = ItemIdsField(label="Item ids", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
-                         help_text="One item id per line.")  # fmt: skip
+    items = item_ids_field()
+    kinds = kind_ids_field()
 
 
 class KitForm(forms.Form):
@@ -50,11 +60,17 @@ class KitForm(forms.Form):
     description = forms.CharField(
         max_length=limits.DESCRIPTION, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    items = ItemIdsField(label="Item ids", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
-                         help_text="One item id per line.")  # fmt: skip
+    items = item_ids_field()
+    kinds = kind_ids_field()
 
 
-def _page(request: HttpRequest, basket_id: str, *, status: int = 200, form: Any = None) -> HttpResponse:
+class CancelBasketForm(forms.Form):
+    reason = forms.CharField(max_length=limits.NOTE, label="Reason (the member is told)")
+
+
+def _page(
+    request: HttpRequest, basket_id: str, *, status: int = 200, form: Any = None, cancel_form: Any = None
+) -> HttpResponse:
     try:
         state = read_basket(basket_id)
     except DomainError as error:
@@ -62,6 +78,12 @@ def _page(request: HttpRequest, basket_id: str, *, status: int = 200, form: Any 
             raise Http404(error.message) from None
         raise
     context = basket_context(state, actor=lifecycle.Actor(user_id=str(state.record.user_id)))
+    member = user_by_id(str(state.record.user_id))
+    context["member_email"] = member.email if member else "a removed member"
+    statuses = {line.reservation.status for line in state.lines}
+    context["cancellable"] = context["can_check_out"] = "booked" in statuses
+    context["can_check_in"] = "checked_out" in statuses
+    context["cancel_form"] = cancel_form or CancelBasketForm()
     return render(request, "staff/basket_detail.html", {**context, "form": form or forms.Form()}, status=status)
 
 
@@ -93,6 +115,21 @@ def basket_check_in(request: HttpRequest, basket_id: str) -> HttpResponse:
     return _desk_action(request, basket_id, change.basket_check_in, "Checked in every item.")
 
 
+@require_POST
+@staff_required
+def basket_cancel(request: HttpRequest, basket_id: str) -> HttpResponse:
+    """Cancel every line not yet handed out, with a reason the member is emailed."""
+    form = CancelBasketForm(request.POST)
+    if not form.is_valid():
+        return _page(request, basket_id, status=422, cancel_form=form)
+    try:
+        change.basket_staff_cancel(actor=acting(request), basket_id=basket_id, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        return _page(request, basket_id, status=refuse(form, error), cancel_form=form)
+    messages.success(request, "Cancelled every item not yet handed out; the member has been emailed.")
+    return redirect("staff:basket", basket_id=basket_id)
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 def basket_new(request: HttpRequest) -> HttpResponse:
@@ -106,8 +143,8 @@ def basket_new(request: HttpRequest) -> HttpResponse:
             member_user = user_by_email(d["member"])
             try:
                 state = basket_create(
-                    user_id=str(member_user.pk) if member_user else None, item_ids=d["items"], start=d["start"],
-                    end=d["end"], actor=acting(request),
+                    user_id=str(member_user.pk) if member_user else None, item_ids=d["items"], kind_ids=d["kinds"],
+                    start=d["start"], end=d["end"], actor=acting(request),
                 )  # fmt: skip
             except DomainError as error:
                 status = refuse(form, error)
@@ -136,7 +173,14 @@ def kit_edit(request: HttpRequest, kit_id: str) -> HttpResponse:
 
 def _kit_form(request: HttpRequest, kit: Any, template: str) -> HttpResponse:
     initial = (
-        {"name": kit.name, "description": kit.description, "items": "\n".join(kits.kit_item_ids(kit))} if kit else {}
+        {
+            "name": kit.name,
+            "description": kit.description,
+            "items": "\n".join(kits.kit_item_ids(kit)),
+            "kinds": "\n".join(kits.kit_kind_ids(kit)),
+        }
+        if kit
+        else {}
     )
     form = KitForm(request.POST or None, initial=initial)
     status = 200
@@ -147,7 +191,7 @@ def _kit_form(request: HttpRequest, kit: Any, template: str) -> HttpResponse:
             try:
                 saved = kits.kit_save(
                     actor=acting(request), kit_id=kit.kit_id if kit else None, name=d["name"],
-                    description=d["description"], item_ids=d["items"],
+                    description=d["description"], item_ids=d["items"], kind_ids=d["kinds"],
                 )  # fmt: skip
             except DomainError as error:
                 status = refuse(form, error)

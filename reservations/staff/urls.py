@@ -38,6 +38,7 @@ urlpatterns = [
     path("baskets/<str:basket_id>/", basket_views.basket, name="basket"),
     path("baskets/<str:basket_id>/check-out/", basket_views.basket_check_out, name="basket_check_out"),
     path("baskets/<str:basket_id>/check-in/", basket_views.basket_check_in, name="basket_check_in"),
+    path("baskets/<str:basket_id>/cancel/", basket_views.basket_cancel, name="basket_cancel"),
     path("kits/", basket_views.kit_list, name="kits"),
     path("kits/<str:kit_id>/", basket_views.kit_edit, name="kit"),
     path("kinds/", kind_views.kinds, name="kinds"),

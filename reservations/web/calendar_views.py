@@ -41,7 +41,7 @@ def booking_ics(request: HttpRequest, reservation_id: str) -> HttpResponse:
             raise Http404(error.message) from None
         raise
     body = calendar.calendar_bytes([calendar.Entry(reservation=view.reservation, location=view.item.location or "")])
-    name = slugify(view.reservation.item_name) or "booking"
+    name = slugify(view.reservation.shown_name) or "booking"
     response = HttpResponse(body, content_type=CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
     return response

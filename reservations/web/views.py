@@ -154,7 +154,7 @@ def book(request: HttpRequest, item_id: str) -> HttpResponse:
         )
     except DomainError as error:
         return _item_page(request, item_id, form, status=refuse(form, error))
-    messages.success(request, f"Booked: {reservation.item_name}.")
+    messages.success(request, f"Booked: {reservation.shown_name}.")
     return redirect("web:booking", reservation_id=reservation.reservation_id)
 
 
@@ -211,7 +211,7 @@ def prolong(request: HttpRequest, reservation_id: str) -> HttpResponse:
         )
     except DomainError as error:
         return _booking_page(request, reservation_id, prolong_form=form, status=refuse(form, error))
-    messages.success(request, f"Prolonged: {reservation.item_name}.")
+    messages.success(request, f"Prolonged: {reservation.shown_name}.")
     return redirect("web:booking", reservation_id=reservation_id)
 
 
@@ -254,10 +254,10 @@ def cancel(request: HttpRequest, reservation_id: str) -> HttpResponse:
         status = refuse(form, error)
         return _confirm_cancel_page(request, reservation_id, form=form, status=status)
     if reservation.status == "cancelled":
-        messages.success(request, f"Cancelled: {reservation.item_name}.")
+        messages.success(request, f"Cancelled: {reservation.shown_name}.")
     else:
         messages.success(
-            request, f"Ended now and returned: {reservation.item_name}. The rest of the time is free again."
+            request, f"Ended now and returned: {reservation.shown_name}. The rest of the time is free again."
         )
     return redirect("web:booking", reservation_id=reservation_id)
 

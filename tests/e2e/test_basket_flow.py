@@ -3,6 +3,9 @@ At a phone's width (390 px) and a laptop's (1280 px), with axe-core clean on eve
 
 from __future__ import annotations
 
+import os
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -38,6 +41,10 @@ def sign_in(page: Page, base: str, email: str) -> None:
 
 
 def clean(page: Page, name: str) -> None:
+    """axe-core clean and no sideways scrolling; SHOTS=<folder> also saves a screenshot to look at."""
+    if os.environ.get("SHOTS"):
+        slug = re.sub(r"\W+", "-", name)
+        page.screenshot(path=f"{os.environ['SHOTS']}/{slug}-{page.viewport_size['width']}.png", full_page=True)
     assert violations(page) == [], name
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"{name}: {width} px wide"

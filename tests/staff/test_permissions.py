@@ -46,6 +46,7 @@ def staff_urls(item_id: str, reservation_id: str, user_id: str) -> list[tuple[st
         ("get", "/staff/baskets/B/", STAFF),
         ("post", "/staff/baskets/B/check-out/", STAFF),
         ("post", "/staff/baskets/B/check-in/", STAFF),
+        ("post", "/staff/baskets/B/cancel/", STAFF),
         ("get", "/staff/kits/", STAFF),
         ("post", "/staff/kits/", STAFF),
         ("get", "/staff/kits/K/", STAFF),
