@@ -20,7 +20,7 @@ from reservations.store.errors import is_condition_failure
 from reservations.store.ids import new_id
 from reservations.store.models import RETIRED_PK, ItemRecord, KindRecord
 from reservations.store.models.items import key_part, unit_pk
-from reservations.store.models.kinds import KIND_PK
+from reservations.store.models.kinds import KIND_PK, RETIRED_KIND_PK
 from reservations.store.outcome import committed, token_for
 from reservations.store.timefmt import to_store
 
@@ -168,6 +168,36 @@ def unit_remove(*, actor_id: str, kind_id: str, unit_id: str, reason: str = "") 
             condition=ItemRecord.kind_id == kind_id,
         )
         tx.save(entry, condition=audit.save_condition())
+
+
+def kind_retire(*, actor_id: str, kind_id: str, reason: str = "") -> KindRecord:
+    """Stop new bookings of the kind and take it off every list (its units are retired by the
+    caller, kinds/retire.py). One update, conditioned on the kind being active."""
+    kind = kind_of(kind_id)
+    if not kind.active:
+        raise DomainError("already_retired")
+    entry = audit.entry(
+        entity=audit.entity("kind", kind_id),
+        actor_id=actor_id,
+        action="kind.retired",
+        before={"active": True},
+        after={"active": False},
+        reason=reason,
+    )
+    with _transaction(entry, conflict="already_retired") as tx:
+        tx.update(
+            kind,
+            actions=[
+                KindRecord.active.set(False),
+                KindRecord.listing_pk.set(RETIRED_KIND_PK),
+                KindRecord.edit_version.add(1),
+            ],
+            condition=KindRecord.active == True,  # noqa: E712
+        )
+        tx.save(entry, condition=audit.save_condition())
+    kind.active = False
+    kind.listing_pk = RETIRED_KIND_PK
+    return kind
 
 
 class _transaction:

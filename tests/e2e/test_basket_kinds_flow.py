@@ -69,3 +69,26 @@ def test_book_a_kind_twice_with_an_item_then_the_desk_cancels_the_basket(wide_pa
     }
     assert [m.to for m in mail.outbox] == [["member@example.com"]]
     assert "The studio is closed for repairs" in mail.outbox[0].body
+
+
+def test_the_desk_retires_a_kind_cancelling_its_bookings(wide_page: Page, live_url: str, aws):  # noqa: F811
+    from reservations.kinds.booking import kind_book
+    from tests.factories import future_slot
+
+    page = wide_page
+    member = make_user(email="member@example.com")
+    make_user(email="staff@example.com", role="staff")
+    kind, _ = make_kind(name="Zoom lens", units=2)
+    start, end = future_slot(hours=1)
+    kind_book(user_id=member.pk, kind_id=kind.kind_id, start=start, end=end)
+
+    sign_in(page, live_url, "staff@example.com")
+    page.goto(f"{live_url}/staff/kinds/{kind.kind_id}/")
+    page.get_by_role("link", name="Retire kind…").click()
+    expect(page.get_by_role("heading", name="Upcoming bookings (1)")).to_be_visible()
+    clean(page, "kind retire")
+    page.get_by_role("textbox", name="Reason").fill("Both lenses were sold")
+    page.get_by_role("button", name="Retire kind").click()
+    expect(page.get_by_role("status")).to_contain_text("Retired: Zoom lens. Cancelled 1 booking")
+    clean(page, "kinds after retiring")
+    assert {(r.status, r.cancel_reason) for r in ReservationRecord.scan()} == {("cancelled", "Both lenses were sold")}

@@ -138,3 +138,9 @@ def test_the_sheet_prints_without_the_navigation(staff_client, item):
     for hidden in (".site-header", ".staff-nav", ".staff-banner", ".site-footer", ".no-print"):
         assert hidden in print_rules
     assert "@page" in css and "A4" in css
+
+
+def test_the_staff_menu_leads_to_the_label_sheet(staff_client, member_client):
+    menu = staff_client.get("/staff/items/").content.decode()
+    assert 'href="/staff/labels/"' in menu
+    assert 'href="/staff/labels/"' not in member_client.get("/").content.decode()  # members have no staff menu

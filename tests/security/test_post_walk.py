@@ -24,6 +24,7 @@ from reservations.store.models import (
     ApiTokenRecord,
     AuditRecord,
     ItemRecord,
+    KindRecord,
     ReservationRecord,
     UserEmail,
     UserRecord,
@@ -98,7 +99,8 @@ def rows(table: str) -> list[dict]:
 
 
 WATCHED = [
-    m.Meta.table_name for m in (ItemRecord, ReservationRecord, UserRecord, UserEmail, ApiTokenRecord, AuditRecord)
+    m.Meta.table_name
+    for m in (ItemRecord, KindRecord, ReservationRecord, UserRecord, UserEmail, ApiTokenRecord, AuditRecord)
 ]
 
 

@@ -161,6 +161,7 @@ BODIES = {
         "edit_version": kind_version(w),
     },
     "staff/kinds/<str:kind_id>/units/": lambda w: {"name": "A7 #9"},
+    "staff/kinds/<str:kind_id>/retire/": lambda w: {"bookings": "keep", "reason": ""},
     "staff/kinds/<str:kind_id>/units/<str:unit_id>/remove/": lambda w: {"reason": "broken"},
     "api/v1/kinds/<str:kind_id>/bookings": lambda w: {"start": iso(w.slot[0]), "end": iso(w.slot[1])},
     "staff/kinds/bookings/<str:reservation_id>/swap/": lambda w: {"unit_id": ""},

@@ -56,6 +56,8 @@ def staff_urls(item_id: str, reservation_id: str, user_id: str) -> list[tuple[st
         ("get", "/staff/kinds/KD/", STAFF),
         ("post", "/staff/kinds/KD/", STAFF),
         ("post", "/staff/kinds/KD/units/", STAFF),
+        ("get", "/staff/kinds/KD/retire/", STAFF),
+        ("post", "/staff/kinds/KD/retire/", STAFF),
         ("post", "/staff/kinds/KD/units/UN/remove/", STAFF),
         ("get", f"/staff/kinds/bookings/{r}/swap/", STAFF),
         ("post", f"/staff/kinds/bookings/{r}/swap/", STAFF),
