@@ -75,3 +75,12 @@ def test_a_refused_retirement_changes_nothing(staff_client, member_client, membe
     assert kind_of(kind.kind_id).active is True
     assert {x.status for x in ReservationRecord.scan()} == {"booked"} and mail.outbox == []
     assert staff_client.get("/staff/kinds/000000000000/retire/").status_code == 404
+
+
+def test_a_kept_booking_of_a_retired_kind_says_so_without_a_dead_link(staff_client, member_client, member):
+    kind, _, _ = _two_bookings(member)
+    staff_client.post(f"/staff/kinds/{kind.kind_id}/retire/", {"bookings": "keep", "reason": ""})
+    mine = next(r for r in ReservationRecord.scan() if r.user_id == member.pk)
+    page = member_client.get(f"/bookings/{mine.reservation_id}/").content.decode()
+    assert "Sony A7 body" in page and "retired" in page
+    assert f"/kinds/{kind.kind_id}/" not in page  # the kind's page is gone (404)
