@@ -26,7 +26,7 @@ from .serialize import RESERVATION
 from .shapes import DATETIME, STRING, Field, Shape, attr, many, nullable
 
 BASKET_ERRORS = ("basket_refused", "basket_too_large", "basket_empty", "basket_duplicate", "member_unknown",
-                 "race_lost", "not_found", *POLICY_RULES)  # fmt: skip
+                 "race_lost", "not_found", "member_limit", *POLICY_RULES)  # fmt: skip
 CHANGE_ERRORS = ("not_found", "basket_refused", "not_active", "race_lost")
 
 

@@ -202,7 +202,7 @@ reservations = route(
     POST=Endpoint(book_on_behalf, "Book on behalf of a member (override_reason: beyond the policy, never overlapping)",
                   "staff", body=OnBehalfForm, status=201, returns=ss.STAFF_RESERVATION, headers=("ETag", "Location"),
                   errors=("not_found", "member_unknown", "item_retired", "conflict", "override_conflict", "race_lost",
-                          *POLICY_RULES)),
+                          "member_limit", *POLICY_RULES)),
     role="staff",
 )  # fmt: skip
 overdue_list = route(

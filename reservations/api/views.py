@@ -29,7 +29,7 @@ from .forms import MAX_WINDOW_DAYS, OffsetDateTimeField, PageForm, StrictBoolean
 from .http import Call, Endpoint, Reply, route
 
 DEFAULT_LIMIT = 20
-BOOKING_ERRORS = ("not_found", "item_retired", "conflict", "race_lost", "member_unknown", *POLICY_RULES)
+BOOKING_ERRORS = ("not_found", "item_retired", "conflict", "race_lost", "member_unknown", "member_limit", *POLICY_RULES)
 CHANGE_ERRORS = ("not_found", "precondition_failed", "not_active", "already_ended", "item_retired", "race_lost")
 
 
@@ -169,9 +169,11 @@ def _reservation_reply(reservation: Any, status: int = 200, **headers: str) -> R
 
 def create_reservation(call: Call) -> Reply:
     d = call.data
+    assert call.caller is not None
     reservation = member.reservation_create(
-        user_id=call.user_id, item_id=d["item_id"], start=d["start"], end=d["end"], request_key=call.request_key
-    )
+        user_id=call.user_id, item_id=d["item_id"], start=d["start"], end=d["end"], request_key=call.request_key,
+        actor=lifecycle.Actor(user_id=call.user_id, role=call.caller.user.role),  # staff for themselves: no limits
+    )  # fmt: skip
     location = reverse("api:reservation", kwargs={"reservation_id": reservation.reservation_id})
     return _reservation_reply(reservation, 201, Location=location)
 
@@ -223,6 +225,7 @@ def prolong(call: Call, reservation_id: str) -> Reply:
         new_end=call.data["end"],
         expected_version=_expected_version(call),
         request_key=call.request_key,
+        role=call.caller.user.role if call.caller is not None else "member",
     )
     return _reservation_reply(reservation)
 
@@ -286,7 +289,7 @@ reservation_prolong = route(
     POST=Endpoint(prolong, "Move the end later", "reservations", body=ProlongForm, returns=s.RESERVATION,
                   headers=ETAG, if_match=True,
                   errors=(*CHANGE_ERRORS, "conflict", "prolong_not_later", "too_long", "too_short", "not_aligned",
-                          "prolong_limit")),
+                          "prolong_limit", "member_limit")),
 )  # fmt: skip
 reservation_cancel = route(
     POST=Endpoint(cancel, "Cancel; after the start, end it now (not once it is checked out: return it at the desk)",

@@ -3,7 +3,9 @@
 Read the lines' items in one BatchGetItem (strongly consistent; a kind line: its kind and units,
 baskets/lines.py), check each line on its own (lifecycle.check_book: the item's own policy, its
 schedule; a kind line: a free unit no other line took), refuse naming every line that fails,
-then write everything with store.basket.write. Another writer getting to any of the items first
+then write everything with store.basket.write. Each item or kind with a limit per member among the
+lines is checked and its quota rewritten in the same transaction (bookings/limits.py), unless staff
+book for themselves. Another writer getting to any of the items first
 fails the whole transaction: everything is read and checked again once (schedule.ATTEMPTS), then
 the basket is refused ("race_lost", or the line that is now taken).
 """
@@ -17,6 +19,7 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError
 
 from reservations import clock
+from reservations.bookings.limits import BasketAsk, basket_quotas, exempt
 from reservations.bookings.records import ReservationWithItem, audit_entry, interval, item_facts
 from reservations.domain import lifecycle, rules
 from reservations.domain.errors import DomainError
@@ -77,8 +80,11 @@ def basket_create(
                               item_name=p.item.name, kind_id=p.kind.kind_id if p.kind else None) for p in picked],
         )  # fmt: skip
         lines = [_line(p, record, booked_by=booked_by, now=now) for p in picked]
+        quotas = [] if exempt(user_id=user_id, actor=actor) else basket_quotas(
+            user_id=user_id, asks=[_ask(line) for line in lines], start=start, end=end, now=now
+        )  # fmt: skip
         try:
-            basket_tx.write(lines=lines, basket=record, member_id=user_id)
+            basket_tx.write(lines=lines, basket=record, member_id=user_id, quotas=quotas)
         except TransactWriteError as error:
             schedule_tx.retry_or_raise(error, attempt)
             continue
@@ -113,6 +119,18 @@ def _line(picked: Picked, record: BasketRecord, *, booked_by: str, now: datetime
     schedule = rules.prune([*facts.schedule, interval(reservation)], now, buffer_minutes=facts.policy.buffer_minutes)
     entry = audit_entry(reservation, actor_id=booked_by, action="reservation.created", before=None, now=now)
     return basket_tx.Line(item=item, schedule=schedule, reservation=reservation, audit_entry=entry)
+
+
+def _ask(line: basket_tx.Line) -> BasketAsk:
+    r, item = line.reservation, line.item
+    kind_id = r.kind_id or item.kind_id
+    return BasketAsk(
+        scope_name=r.kind_name or ("this kind" if kind_id else item.name),
+        policy=item_facts(item).policy,
+        reservation_id=r.reservation_id,
+        item_id=item.item_id,
+        kind_id=kind_id,
+    )
 
 
 def _with_item(line: basket_tx.Line) -> ReservationWithItem:

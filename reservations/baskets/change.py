@@ -16,6 +16,7 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError
 
 from reservations import clock
+from reservations.bookings.limits import refuse_in_basket
 from reservations.bookings.records import audit_entry, interval, replaced, snapshot, without
 from reservations.domain import lifecycle, rules
 from reservations.domain.errors import DomainError
@@ -116,6 +117,7 @@ def basket_prolong(*, user_id: str, basket_id: str, new_end: datetime, now: date
         if r.status not in lifecycle.ACTIVE_STATUSES:
             return None
         allowed.prolong.check()
+        refuse_in_basket([(r.kind_name or r.item_name, policy_of(item))])  # an hours limit: bookings/limits.py
         current = interval(r)
         rules.check_prolong(
             policy=policy_of(item), start=current.start, end=current.end, new_end=new_end,

@@ -21,12 +21,15 @@ from reservations.domain.errors import DomainError
 from reservations.store import schedule as schedule_tx
 from reservations.store.convert import policy_of, schedule_of
 from reservations.store.models import ItemRecord, ReservationRecord
+from reservations.store.quota import QuotaWrite
 from reservations.store.timefmt import to_store
 
 from .records import audit_entry, read_with_item, snapshot
 
 # decide(reservation, item, allowed, schedule) → the item's new schedule; raises DomainError to refuse.
 Decide = Callable[[ReservationRecord, ItemRecord, lifecycle.Allowed, list[rules.Interval]], list[rules.Interval]]
+# quota(reservation as decided, item) → the member's quota to rewrite with it (limits per member), or None.
+QuotaOf = Callable[[ReservationRecord, ItemRecord], QuotaWrite | None]
 
 
 class Outcome(NamedTuple):
@@ -51,6 +54,7 @@ def change_outcome(
     expected_version: int | None = None,
     require_active: bool = True,
     request_key: str | None = None,
+    quota: QuotaOf | None = None,
 ) -> Outcome:
     """own_only: a member's action on their own booking; anyone else's is "not found".
     expected_version: the version the caller saw (If-Match); another is "precondition_failed".
@@ -71,6 +75,7 @@ def change_outcome(
         before = snapshot(reservation)
         allowed = both.allowed(now=now, tz=clock.site_tz(), actor=actor)
         new_schedule = decide(reservation, item, allowed, schedule_of(item))
+        quota_write = quota(reservation, item) if quota is not None else None
         reservation.version = read_version + 1
         reservation.updated_at = to_store(now)
         reservation.last_request = request_key
@@ -90,6 +95,7 @@ def change_outcome(
                 audit_entry=entry,
                 reservation_version=read_version,
                 require_active=require_active,
+                quota=quota_write,
             )
             return Outcome(reservation, applied=True)
         except TransactWriteError as error:

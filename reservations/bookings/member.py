@@ -13,11 +13,14 @@ from reservations import clock, notifications
 from reservations.domain import lifecycle, rules
 from reservations.domain.errors import DomainError
 from reservations.store import schedule as schedule_tx
+from reservations.store.convert import policy_of
 from reservations.store.ids import is_id, reservation_id_for
 from reservations.store.models import ItemRecord, ReservationRecord, month_of
-from reservations.store.timefmt import to_store
+from reservations.store.quota import QuotaWrite
+from reservations.store.timefmt import from_store, to_store
 
 from .change import change_outcome
+from .limits import booking_quota, exempt
 from .records import audit_entry, interval, item_facts, replaced, without
 
 
@@ -41,6 +44,7 @@ def reservation_create(
     request_key: the request's identity (api.http.Call.request_key): the reservation's id is derived
     from it, so a retry of a booking whose answer was lost finds the booking it made (and answers it)
     instead of being refused as a conflict with itself.
+    Limits per member (bookings/limits.py) are checked in the same transaction, unless exempt.
     """
     if not user_id:
         raise DomainError("member_unknown")
@@ -80,6 +84,19 @@ def reservation_create(
             start_month=month_of(to_store(start)),
             created_by=booked_by if booked_by != user_id else None,
         )
+        quota = None
+        if not exempt(user_id=user_id, actor=actor, override_reason=override_reason):
+            quota = booking_quota(
+                user_id=user_id,
+                policy=facts.policy,
+                scope_name="this kind" if item.kind_id else item.name,
+                reservation_id=reservation_id,
+                start=start,
+                end=end,
+                now=now,
+                item_id=item.item_id,
+                kind_id=item.kind_id,
+            )
         entry = audit_entry(
             reservation,
             actor_id=booked_by,
@@ -97,6 +114,7 @@ def reservation_create(
                 reservation=reservation,
                 audit_entry=entry,
                 member_id=user_id,
+                quota=quota,
             )
         except TransactWriteError as error:
             schedule_tx.retry_or_raise(error, attempt)
@@ -122,8 +140,11 @@ def reservation_prolong(
     now: datetime | None = None,
     expected_version: int | None = None,
     request_key: str | None = None,
+    role: str = "member",
 ) -> ReservationRecord:
-    """Move the end of an active booking later, within the policy and before the next booking."""
+    """Move the end of an active booking later, within the policy and before the next booking.
+    role: the member's own role; staff and admins prolonging their own booking skip the hours limit
+    per member, as their booking did (bookings/limits.py)."""
     now = now or clock.now()
     tz = clock.site_tz()
 
@@ -148,6 +169,23 @@ def reservation_prolong(
         reservation.prolong_count = int(reservation.prolong_count) + 1
         return replaced(schedule, reservation)
 
+    def quota(reservation: ReservationRecord, item: ItemRecord) -> QuotaWrite | None:
+        """The hours limit per member, with the new end (bookings/limits.py)."""
+        if exempt(user_id=user_id, actor=lifecycle.Actor(user_id=user_id, role=role)):
+            return None
+        return booking_quota(
+            user_id=reservation.user_id,
+            policy=policy_of(item),
+            scope_name=reservation.kind_name or reservation.item_name,
+            reservation_id=reservation.reservation_id,
+            start=from_store(reservation.start),
+            end=new_end,
+            now=now,
+            item_id=reservation.item_id,
+            kind_id=reservation.kind_id,
+            prolonging=True,
+        )
+
     changed, applied = change_outcome(
         reservation_id=reservation_id,
         actor=lifecycle.Actor(user_id=user_id),
@@ -157,6 +195,7 @@ def reservation_prolong(
         decide=decide,
         action="reservation.prolonged",
         request_key=request_key,
+        quota=quota,
     )
     if applied:
         notifications.send("prolonged", changed)

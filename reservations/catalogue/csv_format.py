@@ -79,6 +79,8 @@ TEMPLATE_ROWS = (
         "max_ahead_days",
         "buffer_minutes",
         "requires_checkout",
+        "member_max_active",
+        "member_max_hours_week",
     ),
     (
         "Camera 1",
@@ -92,8 +94,10 @@ TEMPLATE_ROWS = (
         "60",
         "15m",
         "yes",
+        "2",
+        "10",
     ),
-    ("Meeting room 2", "Rooms", "Floor 2", "", "30m", "30m", "4h", "1h", "30", "0", "no"),
+    ("Meeting room 2", "Rooms", "Floor 2", "", "30m", "30m", "4h", "1h", "30", "0", "no", "0", "0"),
 )
 
 

@@ -121,6 +121,7 @@ ERRORS: dict[str, Spec] = {
         "This item's schedule is full: an item record holds at most {most} bookings at once. Try a later "
         "time, or ask staff to shorten how far ahead it can be booked."
     ),
+    "member_limit": _conflict("This booking would go over a limit per member: {detail}"),
     "not_overdue": _conflict("Only an overdue loan gets a reminder: this booking is not out past its end ({status})."),
     # Baskets and kits (bookings of several things for one window, all or nothing: reservations/baskets/)
     "basket_too_large": _invalid(
@@ -130,6 +131,11 @@ ERRORS: dict[str, Spec] = {
     "basket_empty": _invalid("Add at least one item to the basket.", "lines"),
     "basket_duplicate": _invalid("{name} is in the basket twice: each item can be booked once per basket.", "lines"),
     "basket_refused": _conflict("Nothing was booked or changed: {lines}."),
+    "basket_member_limit": _invalid(
+        "{name} has a limit of hours per member, which prolonging a whole basket cannot check yet: "
+        "prolong that line from its own booking page.",
+        "lines",
+    ),
     "kit_empty": _invalid("A kit needs at least one item.", "lines"),
     # Who may do what
     "unauthenticated": Spec(401, "unauthenticated", "Sign in, or send 'Authorization: Bearer <token>'."),

@@ -21,6 +21,8 @@ LIMITS = {
     "max_prolongations": 100,
     "buffer_minutes": YEAR_MINUTES,
     "no_show_grace_minutes": YEAR_MINUTES,
+    "member_max_active": 1000,
+    "member_max_hours_week": 7 * 24,
 }
 
 
@@ -42,6 +44,11 @@ class Policy:
     # grace period after its start is released (jobs.release_no_shows).
     requires_checkout: bool = False
     no_show_grace_minutes: int = 30
+    # Limits per member (domain/member_limits.py), 0 = no limit: bookings active at once, and
+    # booked hours in one week (Monday to Sunday, site time). Staff booking for themselves, and
+    # staff overrides, are exempt; a booking on a member's behalf obeys them.
+    member_max_active: int = 0
+    member_max_hours_week: int = 0
 
     def __post_init__(self) -> None:
         problems = self.problems()
@@ -73,6 +80,8 @@ class Policy:
             out.append("notice, buffer and prolongations cannot be negative")
         if self.no_show_grace_minutes < 0:
             out.append("the no-show grace period cannot be negative")
+        if self.member_max_active < 0 or self.member_max_hours_week < 0:
+            out.append("limits per member cannot be negative (0: no limit)")
         if self.max_ahead_days <= 0:
             out.append("booking horizon must be at least one day")
         for name, limit in LIMITS.items():
@@ -122,6 +131,14 @@ class Policy:
             lines.append(
                 f"Pick it up within {minutes_text(self.no_show_grace_minutes)} of the start, "
                 "or the booking is released for others."
+            )
+        if self.member_max_active:
+            n = self.member_max_active
+            lines.append(f"Each member can have at most {n} active booking{'' if n == 1 else 's'} of it at once.")
+        if self.member_max_hours_week:
+            n = self.member_max_hours_week
+            lines.append(
+                f"Each member can book it for at most {n} hour{'' if n == 1 else 's'} a week (Monday to Sunday)."
             )
         return lines
 

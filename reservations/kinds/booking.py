@@ -10,7 +10,9 @@ units without taking them all, "race_lost".
 
 Requests for a booking that wins at once: the kind (GetItem), its units (BatchGetItem) and the
 transaction (TransactWriteItems); +1 TransactGetItems when an API request key is given (a retry of a
-request whose answer was lost finds the booking it made); +2 per lost race.
+request whose answer was lost finds the booking it made); +2 per lost race. A kind with a limit per
+member (bookings/limits.py, scope: the kind) adds the member's quota (GetItem, +1 BatchGetItem when
+it lists bookings) per attempt, rewritten in the same transaction.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactGet
 
 from reservations import clock, notifications
+from reservations.bookings.limits import booking_quota, exempt
 from reservations.bookings.records import audit_entry, interval, item_facts, snapshot
 from reservations.domain import lifecycle, rules
 from reservations.domain.errors import DomainError
@@ -82,6 +85,18 @@ def kind_book(
         reservation.created_by = booked_by if booked_by != user_id else None
         facts = item_facts(unit)
         lifecycle.check_book(item=facts, start=start, end=end, now=now, tz=clock.site_tz())
+        quota = None
+        if not exempt(user_id=user_id, actor=actor):
+            quota = booking_quota(
+                user_id=user_id,
+                policy=kind_policy(kind),
+                scope_name=kind.name,
+                reservation_id=reservation.reservation_id,
+                start=start,
+                end=end,
+                now=now,
+                kind_id=kind.kind_id,
+            )
         try:
             schedule_tx.write(
                 item=unit,
@@ -91,6 +106,7 @@ def kind_book(
                 reservation=reservation,
                 audit_entry=kind_audit_entry(reservation, kind=kind, unit=unit, actor_id=booked_by, now=now),
                 member_id=user_id,
+                quota=quota,
             )
         except TransactWriteError as error:
             if response_code(error) != "TransactionCanceledException":

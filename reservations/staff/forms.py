@@ -31,6 +31,14 @@ POLICY_LABELS = {
     "buffer_minutes": ("Free time between bookings", ""),
     "requires_checkout": ("Must be checked out", "Bookings nobody picks up in time are released (no-show)."),
     "no_show_grace_minutes": ("No-show grace", "How long after the start a pick-up may come."),
+    "member_max_active": (
+        "At most n active bookings per member (0: no limit)",
+        "Bookings booked or handed out and not yet ended, per member. Staff booking for themselves are exempt.",
+    ),
+    "member_max_hours_week": (
+        "At most h booked hours per member a week (0: no limit)",
+        "Monday to Sunday, in the site's time zone.",
+    ),
 }
 DURATION_HELP = "Like 30m, 4h, 3d or 1h30m (a plain number is minutes)."
 

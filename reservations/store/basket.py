@@ -14,6 +14,10 @@ one is refused before anything is read ("basket_too_large"). The transaction's 4
 too: the lines' schedules are written whole, so a basket whose schedules would not fit is refused
 with the same code (MOST_BYTES).
 
+Limits per member: each item or kind with a limit among the lines adds one action, the member's
+quota record rewritten with the basket's bookings of it (store/quota.py), conditioned on its version;
+a basket whose lines and quotas would pass 100 actions is refused with "basket_too_large".
+
 A failure after which the transaction turns out to have committed returns normally: its first
 audit entry is the witness (store.outcome), as for the single-item write.
 """
@@ -34,6 +38,8 @@ from .convert import entries_of
 from .errors import cancellation_reasons
 from .models import AuditRecord, BasketRecord, ItemRecord, ReservationRecord, UserRecord
 from .outcome import committed, token_for
+from .quota import QuotaWrite
+from .quota import add as add_quota
 from .schedule import MOST_ENTRIES
 
 MOST_ACTIONS = 100  # DynamoDB's limit on one TransactWriteItems
@@ -61,13 +67,23 @@ def check_size(count: int) -> None:
         raise DomainError("basket_too_large", most=MOST_LINES, count=count)
 
 
-def write(*, lines: list[Line], basket: BasketRecord | None = None, member_id: str | None = None) -> None:
+def write(
+    *,
+    lines: list[Line],
+    basket: BasketRecord | None = None,
+    member_id: str | None = None,
+    quotas: list[QuotaWrite] | None = None,
+) -> None:
     """Commit every line, or raise having written nothing (a failure after which the transaction
     turns out to have committed returns normally). `basket`: a new basket's record (it must not
     exist yet); `member_id`: its member, who must exist and be active ("member_unknown")."""
     if not lines:
         raise DomainError("basket_empty")
     check_size(len(lines))
+    quotas = quotas or []
+    if FIXED_ACTIONS + ACTIONS_PER_LINE * len(lines) + len(quotas) > MOST_ACTIONS:
+        most = (MOST_ACTIONS - FIXED_ACTIONS - len(quotas)) // ACTIONS_PER_LINE
+        raise DomainError("basket_too_large", most=most, count=len(lines))
     for line in lines:
         if len(line.schedule) > max(MOST_ENTRIES, len(line.item.schedule or [])):
             raise DomainError("schedule_full", most=f"{MOST_ENTRIES:,}")
@@ -82,6 +98,8 @@ def write(*, lines: list[Line], basket: BasketRecord | None = None, member_id: s
                 tx.save(basket, condition=BasketRecord.basket_id.does_not_exist())
             for line in lines:
                 _add(tx, line)
+            for quota in quotas:
+                add_quota(tx, quota)
     except TransactWriteError as error:
         if committed(witness):  # the answer was lost, not the change
             return

@@ -19,6 +19,8 @@ POLICY_FIELDS = (
     "buffer_minutes",
     "requires_checkout",
     "no_show_grace_minutes",
+    "member_max_active",
+    "member_max_hours_week",
 )
 _DEFAULTS = Policy()
 

@@ -13,6 +13,9 @@ an item over 400 KB): the policy editor refuses policies that could get there (P
 and this write refuses a schedule that grew past it anyway ("schedule_full": a staff override, which
 skips the policy, or an item whose policy predates the check). A shrinking schedule always passes.
 
+A booking of an item or kind with a limit per member also rewrites the member's quota record,
+conditioned on the version read (store/quota.py): two bookings cannot both slip under a limit.
+
 A new booking also carries a ConditionCheck that its member exists and is active, so a booking
 is never made for a deactivated (or made-up) member, even when the deactivation races it.
 """
@@ -31,6 +34,8 @@ from .convert import entries_of
 from .errors import cancellation_reasons, is_busy_cancellation, response_code
 from .models import AuditRecord, ItemRecord, ReservationRecord, UserRecord
 from .outcome import committed, token_for
+from .quota import QuotaWrite
+from .quota import add as add_quota
 
 ATTEMPTS = 2  # the first try and one re-check after losing a race
 MOST_ENTRIES = limits.SCHEDULE_BYTES // limits.SCHEDULE_ENTRY_BYTES
@@ -45,6 +50,7 @@ def write(
     reservation_version: int | None = None,
     require_active: bool = True,
     member_id: str | None = None,
+    quota: QuotaWrite | None = None,
 ) -> None:
     """Commit the change, or raise having written nothing (a failure after which the change turns
     out to have committed returns normally: store.outcome).
@@ -53,6 +59,7 @@ def write(
     require_active: changes that only shrink a schedule (cancel, check in, check out) go through on
     a retired item too: retiring keeps its bookings, and they must still be closable.
     member_id: a new booking's member, who must exist and be active (DomainError "member_unknown").
+    quota: the member's quota record to rewrite, for an item or kind with a limit per member.
     """
     if len(schedule) > max(MOST_ENTRIES, len(item.schedule or [])):
         raise DomainError("schedule_full", most=f"{MOST_ENTRIES:,}")
@@ -73,6 +80,8 @@ def write(
                 condition=condition,
             )
             tx.save(audit_entry, condition=AuditRecord.entity.does_not_exist())
+            if quota is not None:
+                add_quota(tx, quota)
     except TransactWriteError as error:
         if committed(audit_entry):  # the answer was lost, not the change
             return

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from reservations.domain.errors import DomainError
+from reservations.domain.lifecycle import Actor
 from reservations.kinds.booking import kind_book
 from reservations.kinds.selectors import kind_with_availability, kinds_with_availability
 from reservations.pages import refuse
@@ -67,6 +68,7 @@ def kind_detail(request: HttpRequest, kind_id: str) -> HttpResponse:
                 reservation = kind_book(
                     user_id=str(request.user.pk), kind_id=kind_id, start=form.cleaned_data["start"],
                     end=form.cleaned_data["end"],
+                    actor=Actor(user_id=str(request.user.pk), role=getattr(request.user, "role", "member")),
                 )  # fmt: skip
             except DomainError as error:
                 status = refuse(form, error)

@@ -80,6 +80,7 @@ def catalogue(p: SimpleNamespace) -> dict[str, str]:
     """Staff add items (form, CSV import), edit one, retire one; members browse. Returns item ids by name."""
     for name in ("Van", "Drill", "Tent", "Old saw"):
         body = {"name": name, "category": "Tools"} | ({"requires_checkout": "on"} if name == "Van" else {})
+        body |= {"member_max_hours_week": "8"} if name == "Drill" else {}  # a limit per member: member-quotas
         ok(p.staff.post("/staff/items/new/", body), 302)
     ok(p.staff.post("/staff/items/import/", {"csv_text": "name,category\nKayak,Outdoor\n", "filename": "i.csv"}))
     rows = "".join(f"Locker {n:02d},Lockers\n" for n in range(40))  # over one transaction: the staged import

@@ -30,6 +30,7 @@ Access patterns (every request path is a GetItem, Query, BatchGetItem or transac
 | all bookings in a date range (desk, export)  | reservations, GSI by_month      | start_month = "YYYY-MM" (UTC), start       |
 | a basket and its lines (reservations/baskets/) | baskets                         | basket_id (lines hold reservation ids)     |
 | a reservation's basket                       | reservations.basket_id          | then baskets by basket_id                  |
+| a member's bookings of a limited item / kind  | member-quotas (GetItem, then reservations BatchGetItem) | quota_id = "<user_id>#item:<id>" / "#kind:<id>" (models/quotas.py) |
 | kits by name (members and staff list them)   | kits, GSI by_name               | kits_pk = "KITS", name_key                 |
 | audit entries per entity, newest first, paged | audit                           | entity = "item#<id>" / "reservation#<id>" / "user#<id>" / "import#<id>", at |
 | jobs: reminders due (booked/checked_out)     | reservations, GSI by_status_end | status, now < end <= now + lead            |
@@ -84,6 +85,7 @@ from .import_jobs import ImportJobRecord
 from .item_details import ItemDetailsRecord
 from .items import CATALOGUE_PK, RETIRED_PK, ItemRecord, ScheduleEntry
 from .kinds import KindRecord
+from .quotas import MemberQuotaRecord, QuotaEntry
 
 ALL_MODELS: list[type[BaseModel]] = [
     UserRecord,
@@ -100,6 +102,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     KitRecord,
     ImportJobRecord,
     KindRecord,
+    MemberQuotaRecord,
 ]
 
 __all__ = [
@@ -120,6 +123,8 @@ __all__ = [
     "KindRecord",
     "KitLine",
     "KitRecord",
+    "MemberQuotaRecord",
+    "QuotaEntry",
     "ReservationRecord",
     "ScheduleEntry",
     "SessionRecord",

@@ -52,6 +52,8 @@ class KindRecord(BaseModel):
     buffer_minutes = NumberAttribute()
     requires_checkout = BooleanAttribute(default=False)
     no_show_grace_minutes = NumberAttribute(default=30)
+    member_max_active = NumberAttribute(null=True)  # absent: 0, no limit (domain/member_limits.py)
+    member_max_hours_week = NumberAttribute(null=True)  # absent: 0, no limit
     # The units (item ids), in the order they were added; at most kinds.units.MAX_UNITS.
     unit_ids: ListAttribute[str] = ListAttribute(default=list)  # of strings (unit ids)
     edit_version = NumberAttribute(default=0)  # bumped by staff edits and unit changes
