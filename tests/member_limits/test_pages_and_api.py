@@ -102,7 +102,7 @@ def test_a_basket_prolong_over_an_hours_limit_set_later_is_refused(aws, member):
     try:
         basket_prolong(user_id=member.pk, basket_id=state.record.basket_id, new_end=end + timedelta(hours=1))
     except DomainError as error:
-        assert error.code == "basket_refused" and "Plain has a limit per member" in error.message
+        assert error.code == "basket_refused" and "Plain has a limit of hours per member" in error.message
     else:
         raise AssertionError("the basket prolong bypassed the limit")
 
