@@ -116,6 +116,7 @@ RESERVATION_FIELDS: dict[str, Field] = {
     ),
     "kind_id": attr("kind_id", nullable(STRING), "Booked as any unit of this kind (GET /kinds/{id}); null: this item."),
     "basket_id": attr("basket_id", nullable(STRING), "Booked with others in this basket (GET /baskets/{id})."),
+    "series_id": attr("series_id", nullable(STRING), "One occurrence of this repeating series (GET /series/{id})."),
     "start": _time("start"),
     "end": _time("end"),
     "status": attr("status", enum(STATUSES), "What is stored."),

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import baskets, docs, kinds, staff_baskets, staff_bookings, staff_items, staff_kinds, staff_users, views
+from . import baskets, docs, kinds, series, staff_baskets, staff_bookings, staff_items, staff_kinds, staff_users, views
 from .http import not_found_view
 
 app_name = "api"
@@ -21,6 +21,10 @@ urlpatterns = [
     ),
     path("api/v1/reservations/<str:reservation_id>/prolong", views.reservation_prolong, name="reservation_prolong"),
     path("api/v1/reservations/<str:reservation_id>/cancel", views.reservation_cancel, name="reservation_cancel"),
+    path("api/v1/series", series.series_list, name="series_list"),
+    path("api/v1/series/preview", series.series_preview_route, name="series_preview"),
+    path("api/v1/series/<str:series_id>", series.series_detail, name="series"),
+    path("api/v1/series/<str:series_id>/cancel", series.series_cancel, name="series_cancel"),
     path("api/v1/baskets", baskets.baskets, name="baskets"),
     path("api/v1/baskets/<str:basket_id>", baskets.basket, name="basket"),
     path("api/v1/baskets/<str:basket_id>/prolong", baskets.basket_prolong, name="basket_prolong"),

@@ -137,6 +137,19 @@ ERRORS: dict[str, Spec] = {
         "lines",
     ),
     "kit_empty": _invalid("A kit needs at least one item.", "lines"),
+    # Repeating bookings (a series of one item, booked in one transaction: reservations/series/)
+    "series_invalid": _invalid("This repeat cannot be booked: {problem}.", "repeat"),
+    "series_too_large": _invalid(
+        "A series can hold at most {most} occurrences (this one has {count}): one transaction takes 100 actions, "
+        "2 per occurrence (the booking, its audit entry) plus the item, the member check, the series and a quota.",
+        "repeat",
+    ),
+    "series_empty": _conflict("None of the chosen occurrences is free: nothing was booked."),
+    "series_changed": _conflict(
+        "Nothing was booked: since the preview, {changed} of the occurrences you chose stopped being free. "
+        "Check the new preview and book again."
+    ),
+    "series_not_an_occurrence": _invalid("{when} is not an occurrence of this series.", "starts"),
     # Who may do what
     "unauthenticated": Spec(401, "unauthenticated", "Sign in, or send 'Authorization: Bearer <token>'."),
     "bad_auth_scheme": Spec(401, "unauthenticated", "Use 'Authorization: Bearer <token>'."),

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import basket_views, calendar_views, kind_views, schedule_views, views
+from . import basket_views, calendar_views, kind_views, schedule_views, series_views, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("items/<str:item_id>/", views.item_detail, name="item"),
     path("items/<str:item_id>/book/", views.book, name="book"),
+    path("items/<str:item_id>/repeat/", series_views.series_new, name="series_new"),
+    path("series/<str:series_id>/", series_views.series, name="series"),
+    path("series/<str:series_id>/cancel/", series_views.series_cancel, name="series_cancel"),
     path("schedule/", schedule_views.schedule, name="schedule"),
     path("bookings/", views.my_bookings, name="my_bookings"),
     path("bookings/<str:reservation_id>/", views.booking, name="booking"),

@@ -31,6 +31,7 @@ from reservations.store.models import (
 from tests.baskets.route_scenarios import BASKET_STAFF_SCENARIOS
 from tests.factories import PASSWORD, as_staff, future_slot, make_item, make_user
 from tests.kinds.route_scenarios import KIND_SCENARIOS
+from tests.series.route_scenarios import SERIES_SCENARIOS
 
 from .conftest import Api
 
@@ -42,6 +43,8 @@ EXEMPT = {
     # POST /api/v1/staff/users: the answer holds the new user's one-time set-password link, a secret
     # of the same kind; a retry answers email_taken, and the admin can ask for a new link.
     "api/v1/staff/users",
+    # POST /api/v1/series/preview: judges a series and writes nothing; a retry judges it afresh.
+    "api/v1/series/preview",
 }
 
 
@@ -205,6 +208,7 @@ def _kit_create(w, n):
 
 SCENARIOS.update(KIND_SCENARIOS)  # tests/kinds/route_scenarios.py
 SCENARIOS.update(BASKET_STAFF_SCENARIOS)  # tests/baskets/route_scenarios.py
+SCENARIOS.update(SERIES_SCENARIOS)  # tests/series/route_scenarios.py
 
 
 # ---------------------------------------------------------------- helpers

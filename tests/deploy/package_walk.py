@@ -128,6 +128,8 @@ def setup() -> dict[str, str]:
     from reservations.domain.lifecycle import Actor
     from reservations.domain.policy import Policy
     from reservations.kinds.services import kind_create, unit_add
+    from reservations.series.book import series_create
+    from reservations.series.expand import Repeat
     from reservations.store.tables import create_tables
 
     create_tables()  # what the stack does in AWS (the function never creates tables there)
@@ -155,9 +157,16 @@ def setup() -> dict[str, str]:
         end=later + timedelta(hours=1),
         now=now,
     )
+    series = series_create(
+        user_id=users["member"].pk,
+        item_id=item.item_id,
+        repeat=Repeat(start=later + timedelta(days=7), end=later + timedelta(days=7, hours=1), every="weekly", count=2),
+        now=now,
+    )
     return {
         "item_id": item.item_id,
         "kind_id": kind.kind_id,
+        "series_id": series.series_id,
         "unit_id": unit.item_id,
         "kit_id": kit.kit_id,
         "basket_id": basket.basket_id,

@@ -48,6 +48,7 @@ NO_WRITE = {
     "staff/users/<str:user_id>/invite/": "emails the set-password link, writes nothing",
     "basket/add/": "puts an item in the session's basket, writes no table of the store",
     "basket/remove/": "takes an item out of the session's basket, writes no table of the store",
+    "api/v1/series/preview": "judges a series' occurrences, writes nothing",
 }
 
 
@@ -128,6 +129,14 @@ BODIES = {
     "baskets/<str:basket_id>/prolong/": lambda w: {"end": local(w.booking_end + timedelta(hours=1))},
     "baskets/<str:basket_id>/cancel/": lambda w: {},
     "kits/<str:kit_id>/": lambda w: {"start": local(w.slot[0]), "end": local(w.slot[1])},
+    "items/<str:item_id>/repeat/": lambda w: {
+        "start": local(w.slot[0]),
+        "end": local(w.slot[1]),
+        "every": "weekly",
+        "count": "1",
+        "starts": [iso(w.slot[0])],
+    },
+    "series/<str:series_id>/cancel/": lambda w: {},
     "staff/baskets/new/": lambda w: {
         "member": w.member.email,
         "items": w.item.item_id,
@@ -139,6 +148,21 @@ BODIES = {
     "staff/kits/": lambda w: {"name": "Sound kit", "items": w.item.item_id},
     "staff/kits/<str:kit_id>/": lambda w: {"name": "Shoot kit (new)", "items": w.item.item_id},
     "api/v1/baskets": lambda w: {"item_ids": [w.item.item_id], "start": iso(w.slot[0]), "end": iso(w.slot[1])},
+    "api/v1/series": lambda w: {
+        "item_id": w.item.item_id,
+        "start": iso(w.slot[0]),
+        "end": iso(w.slot[1]),
+        "every": "weekly",
+        "count": 2,
+    },
+    "api/v1/series/<str:series_id>/cancel": lambda w: {},
+    "api/v1/series/preview": lambda w: {
+        "item_id": w.item.item_id,
+        "start": iso(w.slot[0]),
+        "end": iso(w.slot[1]),
+        "every": "weekly",
+        "count": 2,
+    },
     "api/v1/baskets/<str:basket_id>/prolong": lambda w: {"end": iso(w.booking_end + timedelta(hours=1))},
     "api/v1/baskets/<str:basket_id>/cancel": lambda w: {},
     "api/v1/kits/<str:kit_id>/bookings": lambda w: {"start": iso(w.slot[0]), "end": iso(w.slot[1])},
@@ -218,6 +242,7 @@ def build_world():
         "basket_id": bag,
         "out_basket_id": out_bag,
         "kit_id": kit,
+        "series_id": series_of(w),
         **kinds_of(w),
         "job_id": import_jobs.start(actor_id=w.staff.pk, text="name,category\nSaw,Tools\n").job_id,
     }
@@ -237,6 +262,16 @@ def baskets_of(w) -> tuple[str, str, str]:
     basket_check_out(actor=as_staff(w.staff.pk), basket_id=out_bag.basket_id)
     kit = kit_save(actor=as_staff(w.staff.pk), name="Shoot kit", item_ids=[make_item(name="Light").item_id])
     return bag.basket_id, out_bag.basket_id, kit.kit_id
+
+
+def series_of(w) -> str:
+    """A member's weekly series of two occurrences (reservations/series/)."""
+    from reservations.series.book import series_create
+    from reservations.series.expand import Repeat
+
+    start, end = w.booking_start, w.booking_end
+    repeat = Repeat(start=start, end=end, every="weekly", count=2)
+    return series_create(user_id=w.member.pk, item_id=make_item(name="Easel").item_id, repeat=repeat).series_id
 
 
 def kinds_of(w) -> dict[str, str]:

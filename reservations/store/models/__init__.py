@@ -32,6 +32,7 @@ Access patterns (every request path is a GetItem, Query, BatchGetItem or transac
 | a reservation's basket                       | reservations.basket_id          | then baskets by basket_id                  |
 | a member's bookings of a limited item / kind  | member-quotas (GetItem, then reservations BatchGetItem) | quota_id = "<user_id>#item:<id>" / "#kind:<id>" (models/quotas.py) |
 | kits by name (members and staff list them)   | kits, GSI by_name               | kits_pk = "KITS", name_key                 |
+| a series and its occurrences (reservations/series/) | series, then reservations (BatchGetItem) | series_id (lists reservation ids) |
 | audit entries per entity, newest first, paged | audit                           | entity = "item#<id>" / "reservation#<id>" / "user#<id>" / "import#<id>", at |
 | jobs: reminders due (booked/checked_out)     | reservations, GSI by_status_end | status, now < end <= now + lead            |
 | jobs: overdue (checked_out, ended)           | reservations, GSI by_status_end | status = checked_out, end < now            |
@@ -86,6 +87,7 @@ from .item_details import ItemDetailsRecord
 from .items import CATALOGUE_PK, RETIRED_PK, ItemRecord, ScheduleEntry
 from .kinds import KindRecord
 from .quotas import MemberQuotaRecord, QuotaEntry
+from .series import SeriesRecord
 
 ALL_MODELS: list[type[BaseModel]] = [
     UserRecord,
@@ -103,6 +105,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     ImportJobRecord,
     KindRecord,
     MemberQuotaRecord,
+    SeriesRecord,
 ]
 
 __all__ = [
@@ -127,6 +130,7 @@ __all__ = [
     "QuotaEntry",
     "ReservationRecord",
     "ScheduleEntry",
+    "SeriesRecord",
     "SessionRecord",
     "ThrottleRecord",
     "UserEmail",

@@ -81,6 +81,7 @@ class ReservationRecord(BaseModel):
     # again (bookings/change.py), even after the idempotency record expired or was lost.
     last_request = UnicodeAttribute(null=True)
     basket_id = UnicodeAttribute(null=True)  # booked with others in one basket (reservations/baskets/)
+    series_id = UnicodeAttribute(null=True)  # one occurrence of a repeating series (reservations/series/)
 
     @property
     def shown_name(self) -> str:
