@@ -9,6 +9,8 @@ a slow run can meet the next one):
   booking before the claim re-reads instead of overwriting it. Claim, then send: at most once.
 - Releasing a no-show is the services' version-conditioned transaction; a second run finds the
   booking cancelled already and does nothing.
+- Lapsing a request nobody approved before its start (lapse_pending) is the same kind of
+  transaction (bookings/approvals.py): a second or concurrent run finds it cancelled, no email.
 - Purging deletes only rows whose expiry is still in the past at the moment of the delete.
 
 Reads use the by_status_end index (a Query per status); only the purge scans, because the rows
@@ -28,8 +30,8 @@ from pynamodb.models import Model
 
 from reservations import clock, notifications
 from reservations.accounts.users import user_by_id
-from reservations.bookings import desk
-from reservations.domain import lifecycle, rules
+from reservations.bookings import approvals, desk
+from reservations.domain import rules
 from reservations.domain.errors import DomainError
 from reservations.store.convert import policy_of
 from reservations.store.models import ItemRecord, ReservationRecord, SessionRecord, ThrottleRecord
@@ -61,7 +63,7 @@ def send_reminders(*, now: datetime | None = None) -> Result:
     now = now or clock.now()
     until = now + timedelta(minutes=settings.REMINDER_LEAD_MINUTES)
     sent = skipped = 0
-    for status in lifecycle.ACTIVE_STATUSES:
+    for status in ("booked", "checked_out"):  # not "pending": a request nobody approved has nothing to end
         for r in ReservationRecord.by_status_end.query(
             status,
             ReservationRecord.end.between(to_store(now + timedelta(seconds=1)), to_store(until)),
@@ -137,6 +139,22 @@ def release_no_shows(*, now: datetime | None = None) -> Result:
     return {"released": released}
 
 
+def lapse_pending(*, now: datetime | None = None) -> Result:
+    """Requests (pending) not approved or declined by their start: cancelled, slot freed, member emailed."""
+    now = now or clock.now()
+    lapsed = 0
+    for r in ReservationRecord.by_status_end.query(
+        "pending", filter_condition=ReservationRecord.start <= to_store(now)
+    ):
+        try:
+            approvals.reservation_lapse(reservation_id=r.reservation_id, now=now)
+        except DomainError as error:  # decided, cancelled or lapsed meanwhile: nothing to do
+            logger.info("Request %s not lapsed: %s", r.reservation_id, error.code)
+            continue
+        lapsed += 1
+    return {"lapsed": lapsed}
+
+
 def purge_expired(*, now: datetime | None = None) -> Result:
     """Delete sessions and throttle rows whose TTL passed; DynamoDB's TTL may take days to."""
     now = now or clock.now()
@@ -161,5 +179,6 @@ JOBS: dict[str, Callable[..., Result]] = {
     "send_reminders": send_reminders,
     "mark_overdue": mark_overdue,
     "release_no_shows": release_no_shows,
+    "lapse_pending": lapse_pending,
     "purge_expired": purge_expired,
 }

@@ -1,7 +1,7 @@
 """Emails to members: booked, prolonged, cancelled, released (no-show), reminder, overdue; and
 every change staff make to a member's booking: changed (override, move), cancelled (with the
 reason), checked out, checked in, the item retired (the booking kept), and the desk's reminder to
-return an overdue loan (the "overdue" email).
+return an overdue loan (the "overdue" email); approvals: requested, approved, declined, lapsed.
 
 One place sends them all, through Django's email API (Amazon SES in AWS, the console locally,
 locmem in tests). Services call `send` after their transaction committed; jobs call it after
@@ -40,6 +40,10 @@ SUBJECTS = {
     "checked_out": "Checked out: {item}",
     "checked_in": "Checked in: {item}",
     "retired": "Item retired: {item} (your booking stands)",
+    "requested": "Request received: {item}",
+    "approved": "Approved: {item}",
+    "declined": "Declined: {item}",
+    "lapsed": "Not approved in time: {item}",
 }
 KINDS = tuple(SUBJECTS)
 

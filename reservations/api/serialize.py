@@ -27,8 +27,8 @@ from .shapes import (
     through,
 )
 
-STATES = ("upcoming", "active", "ended", "checked_out", "overdue", "returned", "cancelled")
-STATUSES = ("booked", "checked_out", "returned", "cancelled")
+STATES = ("pending", "upcoming", "active", "ended", "checked_out", "overdue", "returned", "cancelled")
+STATUSES = ("pending", "booked", "checked_out", "returned", "cancelled")
 ROLES = ("member", "staff", "admin")
 
 
@@ -96,7 +96,10 @@ ITEM_LIST = Shape(
 POLICY = Shape(
     "Policy",
     {
-        **{name: Field(BOOLEAN if name == "requires_checkout" else INTEGER, getter(name)) for name in POLICY_FIELDS},
+        **{
+            name: Field(BOOLEAN if name in ("requires_checkout", "needs_approval") else INTEGER, getter(name))
+            for name in POLICY_FIELDS
+        },
         "description": Field(
             {"type": "array", "items": STRING}, lambda policy: policy.describe(), "The policy in plain words."
         ),

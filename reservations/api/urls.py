@@ -1,6 +1,18 @@
 from django.urls import path, re_path
 
-from . import baskets, docs, kinds, series, staff_baskets, staff_bookings, staff_items, staff_kinds, staff_users, views
+from . import (
+    baskets,
+    docs,
+    kinds,
+    series,
+    staff_approvals,
+    staff_baskets,
+    staff_bookings,
+    staff_items,
+    staff_kinds,
+    staff_users,
+    views,
+)
 from .http import not_found_view
 
 app_name = "api"
@@ -70,6 +82,16 @@ urlpatterns = [
     ),
     path(
         "api/v1/staff/reservations/<str:reservation_id>/cancel", staff_bookings.reservation_cancel, name="staff_cancel"
+    ),
+    path(
+        "api/v1/staff/reservations/<str:reservation_id>/approve",
+        staff_approvals.reservation_approve,
+        name="staff_approve",
+    ),
+    path(
+        "api/v1/staff/reservations/<str:reservation_id>/decline",
+        staff_approvals.reservation_decline,
+        name="staff_decline",
     ),
     path(
         "api/v1/staff/reservations/<str:reservation_id>/override",

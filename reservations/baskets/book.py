@@ -79,7 +79,8 @@ def basket_create(
             lines=[BasketLine(reservation_id=f"{p.item.item_id}.{basket_id}", item_id=p.item.item_id,
                               item_name=p.item.name, kind_id=p.kind.kind_id if p.kind else None) for p in picked],
         )  # fmt: skip
-        lines = [_line(p, record, booked_by=booked_by, now=now) for p in picked]
+        member_asks = not (actor is not None and actor.is_staff)  # a line needing approval is a request
+        lines = [_line(p, record, booked_by=booked_by, now=now, member_asks=member_asks) for p in picked]
         quotas = [] if exempt(user_id=user_id, actor=actor) else basket_quotas(
             user_id=user_id, asks=[_ask(line) for line in lines], start=start, end=end, now=now
         )  # fmt: skip
@@ -94,8 +95,9 @@ def basket_create(
     raise AssertionError("unreachable")
 
 
-def _line(picked: Picked, record: BasketRecord, *, booked_by: str, now: datetime) -> basket_tx.Line:
+def _line(picked: Picked, record: BasketRecord, *, booked_by: str, now: datetime, member_asks: bool) -> basket_tx.Line:
     item, kind = picked.item, picked.kind
+    facts = item_facts(item)
     reservation = ReservationRecord(
         reservation_id=f"{item.item_id}.{record.basket_id}",
         item_id=item.item_id,
@@ -104,7 +106,7 @@ def _line(picked: Picked, record: BasketRecord, *, booked_by: str, now: datetime
         start=record.start,
         end=record.end,
         original_end=record.end,
-        status="booked",
+        status="pending" if member_asks and facts.policy.needs_approval else "booked",
         prolong_count=0,
         version=1,
         created_at=to_store(now),
@@ -115,7 +117,6 @@ def _line(picked: Picked, record: BasketRecord, *, booked_by: str, now: datetime
         kind_id=kind.kind_id if kind is not None else None,
         kind_name=kind.name if kind is not None else None,
     )
-    facts = item_facts(item)
     schedule = rules.prune([*facts.schedule, interval(reservation)], now, buffer_minutes=facts.policy.buffer_minutes)
     entry = audit_entry(reservation, actor_id=booked_by, action="reservation.created", before=None, now=now)
     return basket_tx.Line(item=item, schedule=schedule, reservation=reservation, audit_entry=entry)

@@ -45,9 +45,14 @@ def title(state: BasketState) -> str:
 
 
 def render(kind: str, state: BasketState, *, name: str, reason: str = "") -> tuple[str, str, str]:
+    lead = LEADS[kind]
+    if kind == "basket_booked" and any(line.reservation.status == "pending" for line in state.lines):
+        lead = (
+            "Your booking of these items is made; the lines marked pending await staff approval (each is held for you)."
+        )
     context: dict[str, Any] = {
         "name": name,
-        "lead": LEADS[kind],
+        "lead": lead,
         "reason": reason,
         "lines": [
             {"name": line.reservation.shown_name, "status": line.reservation.status,

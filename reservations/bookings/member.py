@@ -67,6 +67,8 @@ def reservation_create(
         except DoesNotExist:
             raise DomainError("not_found") from None
         facts = item_facts(item)
+        # A member's own booking of an item that needs approval is a request (bookings/approvals.py).
+        pending = facts.policy.needs_approval and booked_by == user_id and not (actor is not None and actor.is_staff)
         lifecycle.check_book(item=facts, start=start, end=end, now=now, tz=tz, override=bool(override_reason))
         reservation = ReservationRecord(
             reservation_id=reservation_id,
@@ -76,7 +78,7 @@ def reservation_create(
             start=to_store(start),
             end=to_store(end),
             original_end=to_store(end),
-            status="booked",
+            status="pending" if pending else "booked",
             prolong_count=0,
             version=1,
             created_at=to_store(now),
@@ -119,7 +121,7 @@ def reservation_create(
         except TransactWriteError as error:
             schedule_tx.retry_or_raise(error, attempt)
             continue
-        notifications.send("booked", reservation)  # after the commit; never raises
+        notifications.send("requested" if pending else "booked", reservation)  # after the commit; never raises
         return reservation
     raise AssertionError("unreachable")
 

@@ -20,13 +20,15 @@ STAFF_ACTIONS = {
     "reservation.cancelled": "cancelled",
     "reservation.checked_out": "checked_out",
     "reservation.checked_in": "checked_in",
+    "reservation.approved": "approved",
+    "reservation.declined": "declined",
 }
 
 
 @dataclass(frozen=True)
 class StaffNote:
     at: datetime
-    kind: str  # changed | cancelled | checked_out | checked_in
+    kind: str  # changed | cancelled | checked_out | checked_in | approved | declined
     start: datetime | None = None  # a change: the new times
     end: datetime | None = None
     reason: str = ""

@@ -90,6 +90,9 @@ ERRORS: dict[str, Spec] = {
     "not_swappable": _conflict("Only a kind's booking not yet handed out can move to another unit."),
     "kind_full": _conflict("A kind holds at most {most} units: make another kind for more."),
     "not_active": _conflict("This booking is no longer active."),
+    "pending_approval": _conflict("This booking is a request awaiting staff approval: it cannot be changed yet."),
+    "not_pending": _conflict("Only a request awaiting approval can be approved or declined (status: {status})."),
+    "request_lapsed": _conflict("This request was not approved before its start: it can only be declined now."),
     "already_ended": _conflict("This booking has already ended."),
     "checked_out": _conflict(
         "This item has been handed out to you: bring it back to the desk, where staff check it in and end the booking."

@@ -5,9 +5,10 @@ code (a DomainError code, with its message), and how far a prolongation could go
 templates show what it allows; the prolong-options endpoint returns it; the services check the
 same verdict again on the strongly consistent read they write against. Nothing else decides.
 
-States (`state`), from the stored status and the time: booked → upcoming, active or ended;
-checked_out → checked_out, or overdue after its end; returned; cancelled (shown "Released, not
-picked up" for a no-show). MEMBER_LABELS and STAFF_LABELS say what people see.
+States (`state`), from the stored status and the time: pending (a request awaiting staff
+approval: it holds its slot; the member may cancel it, staff approve or decline it; nothing else);
+booked → upcoming, active or ended; checked_out → checked_out, or overdue after its end; returned;
+cancelled (shown "Released, not picked up" for a no-show).
 
 A booking staff handed out (checked out) is ended only by the desk checking the item in: until
 then it holds the item however late (rules.holds_until) and no other booking of it is handed out
@@ -17,19 +18,20 @@ then it holds the item however late (rules.holds_until) and no other booking of 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
 
 from . import rules
 from .errors import DomainError
 from .policy import Policy, minutes_text
+from .verdict import OK, Verdict
 
-ACTIVE_STATUSES = ("booked", "checked_out")
+ACTIVE_STATUSES = ("booked", "checked_out", "pending")  # in the schedule; counted by limits
 STAFF_ROLES = ("staff", "admin")
 
 MEMBER_LABELS = {
+    "pending": "Awaiting approval",
     "upcoming": "Upcoming",
     "active": "Active",
     "ended": "Ended",
@@ -38,6 +40,7 @@ MEMBER_LABELS = {
     "returned": "Returned",
     "cancelled": "Cancelled",
     "released": "Released (not picked up)",
+    "lapsed": "Not approved in time",
 }
 STAFF_LABELS = {**MEMBER_LABELS, "overdue": "Overdue", "ended": "Ended (never picked up)"}
 
@@ -48,7 +51,7 @@ class Booking:
 
     reservation_id: str
     owner_id: str
-    status: str  # booked | checked_out | returned | cancelled
+    status: str  # pending | booked | checked_out | returned | cancelled
     start: datetime
     end: datetime
     prolong_count: int = 0
@@ -78,27 +81,6 @@ SYSTEM = Actor(user_id="system", role="system")
 
 
 @dataclass(frozen=True)
-class Verdict:
-    refusal: str = ""  # a DomainError code; empty when allowed
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def allowed(self) -> bool:
-        return not self.refusal
-
-    @property
-    def message(self) -> str:
-        return DomainError(self.refusal, **self.params).message if self.refusal else ""
-
-    def check(self) -> None:
-        if self.refusal:
-            raise DomainError(self.refusal, **self.params)
-
-
-OK = Verdict()
-
-
-@dataclass(frozen=True)
 class Allowed:
     state: str
     prolong: Verdict
@@ -110,20 +92,22 @@ class Allowed:
     staff_cancel: Verdict
     override: Verdict
     release_no_show: Verdict
+    approve: Verdict  # staff, a pending request before its start
+    decline: Verdict  # staff, a pending request
 
     @property
     def close(self) -> Verdict:
-        """The member's one "cancel" action: cancel before the start, end now after it."""
-        return self.cancel if self.state == "upcoming" else self.end_now
+        """The member's one "cancel" action: cancel before the start (or a request), end now after it."""
+        return self.cancel if self.member_closes_by_cancelling else self.end_now
 
     @property
     def member_closes_by_cancelling(self) -> bool:
-        return self.state == "upcoming"
+        return self.state in ("upcoming", "pending")
 
 
 def state(booking: Booking, now: datetime) -> str:
-    if booking.status == "cancelled":
-        return "cancelled"
+    if booking.status in ("cancelled", "pending"):
+        return booking.status
     if booking.status == "returned":
         return "returned"
     if booking.status == "checked_out":
@@ -135,8 +119,8 @@ def state(booking: Booking, now: datetime) -> str:
 
 def label(booking: Booking, now: datetime, *, staff: bool = False) -> str:
     current = state(booking, now)
-    if current == "cancelled" and booking.cancel_reason == "no_show":
-        current = "released"
+    if current == "cancelled" and booking.cancel_reason in ("no_show", "not_approved"):
+        current = "released" if booking.cancel_reason == "no_show" else "lapsed"
     return (STAFF_LABELS if staff else MEMBER_LABELS)[current]
 
 
@@ -154,6 +138,8 @@ def allowed(booking: Booking, item: Item, *, now: datetime, tz: tzinfo, actor: A
         staff_cancel=_staff(actor) or _staff_cancel(booking),
         override=_staff(actor) or _override(booking, item),
         release_no_show=_release(booking, item, now=now, actor=actor),
+        approve=_staff(actor) or _pending(booking) or (OK if now < booking.start else Verdict("request_lapsed")),
+        decline=_decline(booking, now=now, actor=actor),
     )
 
 
@@ -188,6 +174,17 @@ def _staff(actor: Actor) -> Verdict | None:
     return None if actor.is_staff else Verdict("forbidden", {"role": "staff"})
 
 
+def _pending(booking: Booking) -> Verdict | None:
+    return None if booking.status == "pending" else Verdict("not_pending", {"status": _status_text(booking)})
+
+
+def _decline(booking: Booking, *, now: datetime, actor: Actor) -> Verdict:
+    """Staff, any time while pending; the system (the lapse job) once it has started undecided."""
+    if actor.role == "system":
+        return _pending(booking) or (OK if booking.start <= now else Verdict("not_started"))
+    return _staff(actor) or _pending(booking) or OK
+
+
 def _status_text(booking: Booking) -> str:
     return booking.status.replace("_", " ")
 
@@ -198,6 +195,8 @@ def _prolong(
     refusal = _owner(booking, actor)
     if refusal is None and booking.status not in ACTIVE_STATUSES:
         refusal = Verdict("not_active")
+    if refusal is None and booking.status == "pending":
+        refusal = Verdict("pending_approval")
     if refusal is None and not item.active:
         refusal = Verdict("item_retired")
     if refusal is None and booking.end <= now:
@@ -226,11 +225,11 @@ def _prolong(
 def _cancel(booking: Booking, now: datetime) -> Verdict:
     if booking.status == "checked_out":
         return Verdict("checked_out")
-    if booking.status != "booked":
+    if booking.status not in ("booked", "pending"):
         return Verdict("not_active")
     if booking.end <= now:
         return Verdict("already_ended")
-    if booking.start <= now:
+    if booking.start <= now and booking.status == "booked":  # a request not yet lapsed may go
         return Verdict("started")
     return OK
 
@@ -250,7 +249,9 @@ def _end_now(booking: Booking, now: datetime) -> Verdict:
 def _check_out(booking: Booking, item: Item, *, now: datetime, tz: tzinfo) -> Verdict:
     """Hand the item over, any time before the booking's end, once no other booking has it out
     (still_out: that one is checked in first, however late); before its start only if no other
-    booking holds the item in between (it is not ours to hand out yet)."""
+    booking holds the item in between (it is not ours to hand out yet). Never a pending request."""
+    if booking.status == "pending":
+        return Verdict("pending_approval")
     if booking.status != "booked":
         return Verdict("not_booked", {"status": _status_text(booking)})
     if booking.end <= now:

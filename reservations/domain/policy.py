@@ -49,6 +49,8 @@ class Policy:
     # staff overrides, are exempt; a booking on a member's behalf obeys them.
     member_max_active: int = 0
     member_max_hours_week: int = 0
+    # Approvals (bookings/approvals.py): a member's booking is a pending request until staff decide.
+    needs_approval: bool = False
 
     def __post_init__(self) -> None:
         problems = self.problems()

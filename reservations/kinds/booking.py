@@ -83,6 +83,8 @@ def kind_book(
             kind, unit, user_id=user_id, start=start, end=end, now=now, request_key=request_key
         )
         reservation.created_by = booked_by if booked_by != user_id else None
+        if kind_policy(kind).needs_approval and booked_by == user_id and not (actor is not None and actor.is_staff):
+            reservation.status = "pending"  # a member's request (bookings/approvals.py)
         facts = item_facts(unit)
         lifecycle.check_book(item=facts, start=start, end=end, now=now, tz=clock.site_tz())
         quota = None
@@ -113,7 +115,7 @@ def kind_book(
                 raise
             busy = error if is_busy_cancellation(error) else None
             continue  # another writer changed that unit (or it was busy): read again, try the next
-        notifications.send("booked", reservation)  # after the commit; never raises
+        notifications.send("requested" if reservation.status == "pending" else "booked", reservation)
         return reservation
     if busy is not None:
         raise busy  # the store kept refusing as busy: unavailable, not a refusal

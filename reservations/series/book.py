@@ -93,7 +93,9 @@ def series_create(
             reservation_ids=[f"{item.item_id}.{series_id}-{o.index}" for o in chosen],
             created_at=to_store(now), created_by=booked_by if booked_by != user_id else None,
         )  # fmt: skip
-        reservations = [_reservation(item, record, o, now=now) for o in chosen]
+        # a member's own series of an item that needs approval is a series of requests (bookings/approvals.py)
+        pending = item_facts(item).policy.needs_approval and booked_by == user_id and not (actor and actor.is_staff)
+        reservations = [_reservation(item, record, o, now=now, pending=pending) for o in chosen]
         changes = [
             series_tx.Change(r, audit_entry(r, actor_id=booked_by, action="reservation.created", before=None, now=now))
             for r in reservations
@@ -119,12 +121,14 @@ def series_create(
     raise AssertionError("unreachable")
 
 
-def _reservation(item: ItemRecord, record: SeriesRecord, occurrence: Occurrence, *, now: datetime) -> ReservationRecord:
+def _reservation(
+    item: ItemRecord, record: SeriesRecord, occurrence: Occurrence, *, now: datetime, pending: bool = False
+) -> ReservationRecord:
     start, end = to_store(occurrence.start), to_store(occurrence.end)
     return ReservationRecord(
         reservation_id=f"{item.item_id}.{record.series_id}-{occurrence.index}",
         item_id=item.item_id, item_name=item.name, user_id=record.user_id,
-        start=start, end=end, original_end=end, status="booked", prolong_count=0, version=1,
+        start=start, end=end, original_end=end, status="pending" if pending else "booked", prolong_count=0, version=1,
         created_at=to_store(now), updated_at=to_store(now), start_month=month_of(start),
         created_by=record.created_by, series_id=record.series_id,
     )  # fmt: skip

@@ -22,10 +22,12 @@ logger = logging.getLogger(__name__)
 SUBJECTS = {
     "booked": "Booked: {name}, {count} times",
     "cancelled": "Cancelled: {name}, {count} times",
+    "requested": "Requested: {name}, {count} times (awaiting approval)",
 }
 LEADS = {
     "booked": "Your repeating booking is confirmed, for each of these times.",
     "cancelled": "These times of your repeating booking have been cancelled.",
+    "requested": "Your repeating booking is requested: staff must approve it. Each time is held for you meanwhile.",
 }
 
 
@@ -33,6 +35,8 @@ def send(kind: str, series_id: str, reservations: list[ReservationRecord], *, us
     """Email the member once about every occurrence listed. True when handed to the backend."""
     if not reservations:
         return False
+    if kind == "booked" and any(r.status == "pending" for r in reservations):
+        kind = "requested"  # an item that needs approval: not confirmed yet
     try:
         if user is None or not user.is_active or not user.email:
             return False

@@ -1,5 +1,5 @@
 """Staff pages for the bookings desk: list and filter, overdue, book on behalf, one booking with
-its actions (check out, check in, cancel with a reason, override). What a booking allows comes
+its actions (check out, check in, cancel with a reason, override; approve or decline a request). What a booking allows comes
 from the lifecycle; refusals and statuses from the one error table."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reservations import audit, clock
 from reservations.accounts.users import user_by_email, users_by_id
 from reservations.audit.actors import audit_trail
-from reservations.bookings import desk, desk_selectors, member
+from reservations.bookings import approvals, desk, desk_selectors, member
 from reservations.bookings.selectors import booking_view, label_of, state_of
 from reservations.catalogue.listing import normalised
 from reservations.domain import lifecycle, limits
@@ -179,6 +179,7 @@ def _booking_page(request: HttpRequest, reservation_id: str, status: int = 200, 
         "created_by": users[r.created_by].email if r.created_by in users else "",
         "note_form": NoteForm(),
         "cancel_form": ReasonForm(),
+        "decline_form": ReasonForm(),
         "override_form": OverrideForm(
             initial={"start": from_store(r.start).astimezone(tz), "end": from_store(r.end).astimezone(tz)}
         ),
@@ -202,11 +203,13 @@ ACTIONS = {
     "check_out": ("note_form", NoteForm, "Checked out: {item}."),
     "check_in": ("note_form", NoteForm, "Checked in: {item}."),
     "cancel": ("cancel_form", ReasonForm, "Cancelled: {item}. The member sees the reason on their booking."),
+    "approve": ("approve_form", forms.Form, "Approved: {item}. The member is emailed."),
+    "decline": ("decline_form", ReasonForm, "Declined: {item}. The member is emailed the reason."),
 }
 
 
 def _booking_action(request: HttpRequest, reservation_id: str, action: str) -> HttpResponse:
-    """Check out, check in or cancel: one service call, then back to the booking page."""
+    """Check out, check in, cancel, approve or decline: one service call, then back to the booking page."""
     key, form_class, done = ACTIONS[action]
     form: forms.Form = form_class(request.POST)
     if not form.is_valid():
@@ -217,6 +220,10 @@ def _booking_action(request: HttpRequest, reservation_id: str, action: str) -> H
             r = desk.reservation_check_out(actor=actor, reservation_id=reservation_id, note=d["note"])
         elif action == "check_in":
             r = desk.reservation_check_in(actor=actor, reservation_id=reservation_id, note=d["note"])
+        elif action == "approve":
+            r = approvals.reservation_approve(actor=actor, reservation_id=reservation_id)
+        elif action == "decline":
+            r = approvals.reservation_decline(actor=actor, reservation_id=reservation_id, reason=d["reason"])
         else:
             r = desk.reservation_staff_cancel(actor=actor, reservation_id=reservation_id, reason=d["reason"])
     except DomainError as error:
@@ -241,6 +248,18 @@ def booking_check_in(request: HttpRequest, reservation_id: str) -> HttpResponse:
 @staff_required
 def booking_cancel(request: HttpRequest, reservation_id: str) -> HttpResponse:
     return _booking_action(request, reservation_id, "cancel")
+
+
+@require_POST
+@staff_required
+def booking_approve(request: HttpRequest, reservation_id: str) -> HttpResponse:
+    return _booking_action(request, reservation_id, "approve")
+
+
+@require_POST
+@staff_required
+def booking_decline(request: HttpRequest, reservation_id: str) -> HttpResponse:
+    return _booking_action(request, reservation_id, "decline")
 
 
 @require_POST

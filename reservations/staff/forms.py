@@ -35,6 +35,10 @@ POLICY_LABELS = {
         "At most n active bookings per member (0: no limit)",
         "Bookings booked or handed out and not yet ended, per member. Staff booking for themselves are exempt.",
     ),
+    "needs_approval": (
+        "Bookings need staff approval",
+        "A member's booking is a request holding its slot until staff approve or decline it.",
+    ),
     "member_max_hours_week": (
         "At most h booked hours per member a week (0: no limit)",
         "Monday to Sunday, in the site's time zone.",

@@ -21,6 +21,7 @@ POLICY_FIELDS = (
     "no_show_grace_minutes",
     "member_max_active",
     "member_max_hours_week",
+    "needs_approval",
 )
 _DEFAULTS = Policy()
 

@@ -28,6 +28,7 @@ from reservations.store.models import (
     ReservationRecord,
     UserRecord,
 )
+from tests.approvals.route_scenarios import APPROVAL_SCENARIOS
 from tests.baskets.route_scenarios import BASKET_STAFF_SCENARIOS
 from tests.factories import PASSWORD, as_staff, future_slot, make_item, make_user
 from tests.kinds.route_scenarios import KIND_SCENARIOS
@@ -209,6 +210,7 @@ def _kit_create(w, n):
 SCENARIOS.update(KIND_SCENARIOS)  # tests/kinds/route_scenarios.py
 SCENARIOS.update(BASKET_STAFF_SCENARIOS)  # tests/baskets/route_scenarios.py
 SCENARIOS.update(SERIES_SCENARIOS)  # tests/series/route_scenarios.py
+SCENARIOS.update(APPROVAL_SCENARIOS)  # tests/approvals/route_scenarios.py
 
 
 # ---------------------------------------------------------------- helpers

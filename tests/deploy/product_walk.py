@@ -85,8 +85,10 @@ def run_jobs(monkeypatch, member) -> dict[str, Any]:
     booking(user=member, item=van, start=START, end=END)  # never picked up: a no-show
     early = booking(user=member, item=bike, start=START, end=END)  # ends soon: a reminder, then back early
     check_out(booking(user=member, item=boat, start=START, end=END))  # not back in time: overdue
+    booking(user=member, item=make_item(name="Jobs studio", needs_approval=True), start=START, end=END)  # undecided
     moments = {
         "release_no_shows": START + timedelta(minutes=45),
+        "lapse_pending": START + timedelta(minutes=45),
         "send_reminders": END - timedelta(minutes=30),
         "mark_overdue": END + timedelta(minutes=30),
         "purge_expired": at(1, 8) + timedelta(days=30),  # sessions and sign-in throttles expired

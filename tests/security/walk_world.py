@@ -13,6 +13,7 @@ from reservations.accounts.tokens import token_create
 from reservations.bookings import desk
 from reservations.bookings import member as member_bookings
 from reservations.catalogue import import_jobs
+from tests.approvals.route_scenarios import APPROVAL_BODIES, APPROVAL_PATHS, pending_of
 from tests.factories import PASSWORD, as_staff, future_slot, make_item, make_user
 
 CSRF = "Walk0Csrf1Secret2Of3Thirty4Two5x"  # a valid 32-character CSRF secret, sent as cookie and header
@@ -41,7 +42,7 @@ PATH_OVERRIDES = {
     "staff/kinds/bookings/<str:reservation_id>/swap/": {"reservation_id": "kind_booking_id"},
     "api/v1/staff/reservations/<str:reservation_id>/swap": {"reservation_id": "kind_booking_id"},
     "api/v1/staff/kinds/<str:kind_id>/units/<str:unit_id>/remove": {"unit_id": "api_unit_id"},
-}
+} | APPROVAL_PATHS
 # Accepted POSTs that write nothing even for the right caller (the refusal status is what guards them).
 NO_WRITE = {
     "staff/users/<str:user_id>/set-password-link/": "renders the set-password link, writes nothing",
@@ -202,7 +203,7 @@ BODIES = {
     "api/v1/staff/users/<str:user_id>/role": lambda w: {"role": "staff"},
     "api/v1/staff/users/<str:user_id>/deactivate": lambda w: {"reason": "left"},
     "api/v1/staff/users/<str:user_id>/reactivate": lambda w: {"reason": "back"},
-}
+} | APPROVAL_BODIES
 
 
 def build_world():
@@ -242,6 +243,7 @@ def build_world():
         "basket_id": bag,
         "out_basket_id": out_bag,
         "kit_id": kit,
+        "pending_id": pending_of(w),
         "series_id": series_of(w),
         **kinds_of(w),
         "job_id": import_jobs.start(actor_id=w.staff.pk, text="name,category\nSaw,Tools\n").job_id,
@@ -275,15 +277,13 @@ def series_of(w) -> str:
 
 
 def kinds_of(w) -> dict[str, str]:
-    """A kind with four units (reservations/kinds/) and a member's booking of it: their ids, and the
-    edit_version the kind's edit form reads."""
+    """A kind with four units (reservations/kinds/) and a member's booking of it: their ids."""
     from reservations.kinds.booking import kind_book
     from tests.kinds.helpers import make_kind
 
     kind, units = make_kind(name="A7 body", units=4)
     booked = kind_book(user_id=w.member.pk, kind_id=kind.kind_id, start=w.booking_start, end=w.booking_end)
-    # the page and the API each remove one spare unit (the kinds table is not put back between
-    # bodies); one more stays free for the swaps
+    # the page and the API each remove a spare unit (the kinds table is not put back); one more for swaps
     spare = [u.item_id for u in units if u.item_id != booked.item_id]
     return {
         "kind_id": kind.kind_id,

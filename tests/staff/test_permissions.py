@@ -37,6 +37,8 @@ def staff_urls(item_id: str, reservation_id: str, user_id: str) -> list[tuple[st
         ("post", f"/staff/bookings/{r}/check-out/", STAFF),
         ("post", f"/staff/bookings/{r}/check-in/", STAFF),
         ("post", f"/staff/bookings/{r}/cancel/", STAFF),
+        ("post", f"/staff/bookings/{r}/approve/", STAFF),
+        ("post", f"/staff/bookings/{r}/decline/", STAFF),
         ("post", f"/staff/bookings/{r}/override/", STAFF),
         ("get", "/staff/overdue/", STAFF),
         ("post", f"/staff/overdue/{r}/check-in/", STAFF),

@@ -122,6 +122,7 @@ class ItemRecord(BaseModel):
     no_show_grace_minutes = NumberAttribute(default=30)
     member_max_active = NumberAttribute(null=True)  # absent: 0, no limit (domain/member_limits.py)
     member_max_hours_week = NumberAttribute(null=True)  # absent: 0, no limit
+    needs_approval = BooleanAttribute(null=True)  # absent: False (bookings/approvals.py)
     # The schedule: active bookings, and its version, bumped by every change of the schedule.
     schedule = ListAttribute(of=ScheduleEntry, default=list)
     version = NumberAttribute(default=0)

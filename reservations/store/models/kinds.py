@@ -54,6 +54,7 @@ class KindRecord(BaseModel):
     no_show_grace_minutes = NumberAttribute(default=30)
     member_max_active = NumberAttribute(null=True)  # absent: 0, no limit (domain/member_limits.py)
     member_max_hours_week = NumberAttribute(null=True)  # absent: 0, no limit
+    needs_approval = BooleanAttribute(null=True)  # absent: False (bookings/approvals.py)
     # The units (item ids), in the order they were added; at most kinds.units.MAX_UNITS.
     unit_ids: ListAttribute[str] = ListAttribute(default=list)  # of strings (unit ids)
     edit_version = NumberAttribute(default=0)  # bumped by staff edits and unit changes
