@@ -17,7 +17,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from reservations import clock
 from reservations.bookings.limits import refuse_in_basket
-from reservations.bookings.records import audit_entry, interval, replaced, snapshot, without
+from reservations.bookings.records import audit_entry, interval, replaced, required_reason, snapshot, without
 from reservations.domain import lifecycle, rules
 from reservations.domain.errors import DomainError
 from reservations.store import basket as basket_tx
@@ -169,9 +169,7 @@ def basket_staff_cancel(
     """The desk cancels every line not yet handed out, with a reason the member is told (each line
     by its own staff_cancel verdict: a line out with the member refuses the whole basket)."""
     _staff_only(actor)
-    reason = reason.strip()
-    if not reason:
-        raise DomainError("reason_required")
+    reason = required_reason(reason)
     now = now or clock.now()
 
     def decide(

@@ -18,12 +18,11 @@ from datetime import datetime
 
 from reservations import clock, notifications
 from reservations.domain import lifecycle, rules
-from reservations.domain.errors import DomainError
 from reservations.store.models import ItemRecord, ReservationRecord
 from reservations.store.timefmt import to_store
 
 from .change import change, change_outcome
-from .records import without
+from .records import required_reason, without
 
 LAPSED = "not_approved"  # cancel_reason of a request nobody decided before its start
 
@@ -74,9 +73,7 @@ def reservation_decline(
 ) -> ReservationRecord:
     """pending → cancelled with the reason (required; the member sees it), freeing the slot."""
     now = now or clock.now()
-    reason = reason.strip()
-    if not reason:
-        raise DomainError("reason_required")
+    reason = required_reason(reason)
 
     def decide(
         reservation: ReservationRecord, item: ItemRecord, allowed: lifecycle.Allowed, schedule: list[rules.Interval]

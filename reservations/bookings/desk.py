@@ -14,19 +14,11 @@ from datetime import datetime
 
 from reservations import clock, notifications
 from reservations.domain import lifecycle, rules
-from reservations.domain.errors import DomainError
 from reservations.store.models import ItemRecord, ReservationRecord, month_of
 from reservations.store.timefmt import to_store
 
 from .change import change, change_outcome
-from .records import interval, replaced, without
-
-
-def _required(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise DomainError("reason_required")
-    return reason
+from .records import interval, replaced, required_reason, without
 
 
 def reservation_check_out(
@@ -116,7 +108,7 @@ def reservation_staff_cancel(
 ) -> ReservationRecord:
     """Cancel any booking not yet handed out, with a reason the member sees on their booking."""
     now = now or clock.now()
-    reason = _required(reason)
+    reason = required_reason(reason)
 
     def decide(
         reservation: ReservationRecord, item: ItemRecord, allowed: lifecycle.Allowed, schedule: list[rules.Interval]
@@ -155,7 +147,7 @@ def reservation_override(
     """Move or prolong an active booking beyond the item's policy. A reason is required; the
     overlap check and the version condition stay (rules.check_override)."""
     now = now or clock.now()
-    reason = _required(reason)
+    reason = required_reason(reason)
 
     def decide(
         reservation: ReservationRecord, item: ItemRecord, allowed: lifecycle.Allowed, schedule: list[rules.Interval]

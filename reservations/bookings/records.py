@@ -131,3 +131,11 @@ def read_own_with_item(*, reservation_id: str, user_id: str) -> ReservationWithI
     if both.reservation.user_id != user_id:
         raise DomainError("not_found")
     return both
+
+
+def required_reason(reason: str) -> str:
+    """The reason a staff action tells the member, stripped; DomainError("reason_required") if blank."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("reason_required")
+    return reason

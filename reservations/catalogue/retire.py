@@ -51,18 +51,25 @@ def upcoming(item: ItemRecord, now: datetime) -> list[rules.Interval]:
     )
 
 
-def item_retire_with_bookings(
-    *, actor: lifecycle.Actor, item_id: str, choice: str, reason: str = "", now: datetime | None = None
-) -> RetireResult:
-    """Retire the item (unless it is retired already and `choice` is "cancel") and cancel or keep
-    its upcoming bookings, emailing each member once."""
+def checked_choice(actor: lifecycle.Actor, choice: str, reason: str) -> str:
+    """Staff only, a known choice, and a reason to cancel with (the members are told why): the
+    reason, stripped. Shared by retiring an item and a whole kind (kinds/retire.py)."""
     if not actor.is_staff:
         raise DomainError("forbidden", role="staff")
     if choice not in CHOICES:
         raise DomainError("invalid")
     reason = reason.strip()
     if choice == "cancel" and not reason:
-        raise DomainError("reason_required")  # the members are told why
+        raise DomainError("reason_required")
+    return reason
+
+
+def item_retire_with_bookings(
+    *, actor: lifecycle.Actor, item_id: str, choice: str, reason: str = "", now: datetime | None = None
+) -> RetireResult:
+    """Retire the item (unless it is retired already and `choice` is "cancel") and cancel or keep
+    its upcoming bookings, emailing each member once."""
+    reason = checked_choice(actor, choice, reason)
     now = now or clock.now()
     retired_now = True
     try:

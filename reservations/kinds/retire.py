@@ -50,13 +50,7 @@ def upcoming(kind: KindRecord, now: datetime) -> list[tuple[ItemRecord, rules.In
 def kind_retire_with_bookings(
     *, actor: lifecycle.Actor, kind_id: str, choice: str, reason: str = "", now: datetime | None = None
 ) -> KindRetireResult:
-    if not actor.is_staff:
-        raise DomainError("forbidden", role="staff")
-    if choice not in item_retire.CHOICES:
-        raise DomainError("invalid")
-    reason = reason.strip()
-    if choice == "cancel" and not reason:
-        raise DomainError("reason_required")
+    reason = item_retire.checked_choice(actor, choice, reason)
     now = now or clock.now()
     retired_now = True
     try:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from reservations import clock
-from reservations.accounts.users import users_by_id
 from reservations.domain.errors import DomainError
 from reservations.kinds import retire
 from reservations.kinds.units import kind_of
@@ -18,7 +18,7 @@ from reservations.pages import refuse
 
 from .desk_views import acting
 from .permissions import staff_required
-from .retire_views import RetireForm
+from .retire_views import RetireForm, retire_page
 
 
 def _page(request: HttpRequest, kind_id: str, form: RetireForm | None = None, status: int = 200) -> HttpResponse:
@@ -28,17 +28,12 @@ def _page(request: HttpRequest, kind_id: str, form: RetireForm | None = None, st
         if error.code == "not_found":
             raise Http404(error.message) from None
         raise
-    now, tz = clock.now(), clock.site_tz()
-    upcoming = retire.upcoming(kind, now)
-    users = users_by_id(b.user_id for _, b in upcoming)
-    rows = [
-        {"b": b, "unit": unit.name, "start": b.start.astimezone(tz), "end": b.end.astimezone(tz), "out": b.out,
-         "member": users[b.user_id].get_short_name() if b.user_id in users else "a removed member",
-         "email": users[b.user_id].email if b.user_id in users else ""}
-        for unit, b in upcoming
-    ]  # fmt: skip
-    context = {"kind": kind, "rows": rows, "form": form or RetireForm(), "cancellable": any(not r["out"] for r in rows)}
-    return render(request, "staff/kind_retire.html", context, status=status)
+    return retire_page(
+        request, name=kind.name, active=bool(kind.active), noun="kind",
+        back_url=reverse("staff:kind", args=[kind.kind_id]),
+        action_url=reverse("staff:kind_retire", args=[kind.kind_id]),
+        upcoming=[(unit.name, b) for unit, b in retire.upcoming(kind, clock.now())], form=form, status=status,
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])

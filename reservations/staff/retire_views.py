@@ -8,12 +8,13 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from reservations import clock
 from reservations.accounts.users import users_by_id
 from reservations.catalogue import retire, selectors
-from reservations.domain import limits
+from reservations.domain import limits, rules
 from reservations.domain.errors import DomainError
 from reservations.pages import refuse
 from reservations.web.forms import TextField
@@ -35,6 +36,27 @@ class RetireForm(forms.Form):
     reason = TextField(label="Reason", max_length=limits.REASON, multiline=True, required=False)
 
 
+def retire_page(
+    request: HttpRequest, *, name: str, active: bool, noun: str, back_url: str, action_url: str,
+    upcoming: list[tuple[str, rules.Interval]], form: RetireForm | None = None, status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    """The confirmation page of retiring an item or a whole kind: its upcoming bookings (each with
+    the unit it is on, for a kind) and what to do with them."""
+    tz = clock.site_tz()
+    users = users_by_id(b.user_id for _, b in upcoming)
+    rows = [
+        {"b": b, "unit": unit, "start": b.start.astimezone(tz), "end": b.end.astimezone(tz), "out": b.out,
+         "member": users[b.user_id].get_short_name() if b.user_id in users else b.user_id,
+         "email": users[b.user_id].email if b.user_id in users else ""}
+        for unit, b in upcoming
+    ]  # fmt: skip
+    context = {
+        "name": name, "active": active, "noun": noun, "back_url": back_url, "action_url": action_url,
+        "rows": rows, "form": form or RetireForm(), "cancellable": any(not b.out for _, b in upcoming),
+    }  # fmt: skip
+    return render(request, "staff/retire.html", context, status=status)
+
+
 def _page(request: HttpRequest, item_id: str, form: RetireForm | None = None, status: int = 200) -> HttpResponse:
     try:
         item = selectors.item_for_staff(item_id)
@@ -42,27 +64,12 @@ def _page(request: HttpRequest, item_id: str, form: RetireForm | None = None, st
         if error.code == "not_found":
             raise Http404(error.message) from None
         raise
-    now, tz = clock.now(), clock.site_tz()
-    upcoming = retire.upcoming(item, now)
-    users = users_by_id(b.user_id for b in upcoming)
-    rows = [
-        {
-            "b": b,
-            "start": b.start.astimezone(tz),
-            "end": b.end.astimezone(tz),
-            "member": users[b.user_id].get_short_name() if b.user_id in users else b.user_id,
-            "email": users[b.user_id].email if b.user_id in users else "",
-            "out": b.out,
-        }
-        for b in upcoming
-    ]
-    context = {
-        "item": item,
-        "rows": rows,
-        "form": form or RetireForm(),
-        "cancellable": any(not b.out for b in upcoming),
-    }
-    return render(request, "staff/item_retire.html", context, status=status)
+    return retire_page(
+        request, name=item.name, active=bool(item.active), noun="item",
+        back_url=reverse("staff:item", args=[item.item_id]),
+        action_url=reverse("staff:item_retire_confirm", args=[item.item_id]),
+        upcoming=[("", b) for b in retire.upcoming(item, clock.now())], form=form, status=status,
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])
