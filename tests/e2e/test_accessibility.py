@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from reservations.bookings import member as member_bookings
@@ -34,14 +35,23 @@ def axe_page(browser, tmp_path):
 
 
 def violations(page: Page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {resultTypes: ["violations"]});
-            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                                 targets: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
-        }"""
-    )
+    """axe on the loaded page. A click's navigation may still be committing when a test calls this
+    (CI once saw `document.head` null): wait for the load, and run again once if the page changed under it."""
+    for attempt in range(2):
+        page.wait_for_load_state("load")
+        try:
+            page.add_script_tag(path=str(AXE))
+            found = page.evaluate(
+                """async () => {
+                    const result = await axe.run(document, {resultTypes: ["violations"]});
+                    return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                                         targets: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+                }"""
+            )
+            break
+        except PlaywrightError:
+            if attempt:
+                raise
     return [f"{v['impact']}: {v['id']} ({v['help']}) at {v['targets']}" for v in found if v["impact"] in BLOCKING]
 
 

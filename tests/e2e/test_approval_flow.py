@@ -3,6 +3,8 @@ approval awaits it; staff find it under Requests and approve it; the member sees
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -31,6 +33,7 @@ def test_a_request_awaits_approval_and_staff_approve_it(wide_page: Page, live_ur
     sign_in(page, live_url, "staff@example.com")
     page.get_by_role("link", name="Staff").first.click()
     page.get_by_role("link", name="Requests").click()
+    expect(page).to_have_url(re.compile(r"state=pending"))
     clean(page, "requests list")
     page.get_by_role("link", name="Recording studio").first.click()
     expect(page.get_by_role("heading", name="Request awaiting approval")).to_be_visible()

@@ -32,6 +32,7 @@ def test_book_a_kind_twice_with_an_item_then_the_desk_cancels_the_basket(wide_pa
     clean(page, "kinds, first page")
     page.get_by_role("link", name="More kinds →").click()
     page.get_by_role("link", name="Zoom lens").click()
+    expect(page.get_by_role("heading", name="Zoom lens", level=1)).to_be_visible()
     clean(page, "kind")
     for _ in range(2):
         page.get_by_role("button", name="Add to basket").click()

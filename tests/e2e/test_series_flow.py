@@ -31,6 +31,7 @@ def test_repeat_weekly_book_the_free_ones_then_cancel_all_future(wide_page: Page
     sign_in(page, live_url, "member@example.com")
     page.goto(f"{live_url}/items/{room.item_id}/")
     page.get_by_role("link", name="Repeat…").click()
+    expect(page.get_by_label("First from", exact=True)).to_be_visible()
     clean(page, "repeat form")
     page.get_by_label("First from", exact=True).fill(local.strftime("%Y-%m-%d"))
     page.get_by_label("First from time (24-hour, HH:MM)").fill("18:00")
