@@ -11,6 +11,9 @@ a slow run can meet the next one):
   booking cancelled already and does nothing.
 - Lapsing a request nobody approved before its start (lapse_pending) is the same kind of
   transaction (bookings/approvals.py): a second or concurrent run finds it cancelled, no email.
+  So is expiring a hold nobody confirmed in time (expire_holds, waitlist/holds.py). Offering
+  freed time to the waiting list (offer_holds, waitlist/offer.py) books holds conditioned on the
+  item's version and on the entry still waiting: a second or concurrent run makes no second hold.
 - Purging deletes only rows whose expiry is still in the past at the moment of the delete.
 
 Reads use the by_status_end index (a Query per status); only the purge scans, because the rows
@@ -36,6 +39,8 @@ from reservations.domain.errors import DomainError
 from reservations.store.convert import policy_of
 from reservations.store.models import ItemRecord, ReservationRecord, SessionRecord, ThrottleRecord
 from reservations.store.timefmt import from_store, to_store
+from reservations.waitlist.holds import expire_holds
+from reservations.waitlist.offer import offer_holds
 
 logger = logging.getLogger(__name__)
 
@@ -180,5 +185,7 @@ JOBS: dict[str, Callable[..., Result]] = {
     "mark_overdue": mark_overdue,
     "release_no_shows": release_no_shows,
     "lapse_pending": lapse_pending,
+    "expire_holds": expire_holds,
+    "offer_holds": offer_holds,
     "purge_expired": purge_expired,
 }

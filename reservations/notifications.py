@@ -1,7 +1,8 @@
 """Emails to members: booked, prolonged, cancelled, released (no-show), reminder, overdue; and
 every change staff make to a member's booking: changed (override, move), cancelled (with the
 reason), checked out, checked in, the item retired (the booking kept), and the desk's reminder to
-return an overdue loan (the "overdue" email); approvals: requested, approved, declined, lapsed.
+return an overdue loan (the "overdue" email); approvals: requested, approved, declined, lapsed;
+the waiting list: offered (a hold to confirm), hold_expired.
 
 One place sends them all, through Django's email API (Amazon SES in AWS, the console locally,
 locmem in tests). Services call `send` after their transaction committed; jobs call it after
@@ -44,6 +45,8 @@ SUBJECTS = {
     "approved": "Approved: {item}",
     "declined": "Declined: {item}",
     "lapsed": "Not approved in time: {item}",
+    "offered": "Held for you from the waiting list: {item}, please confirm",
+    "hold_expired": "Hold expired: {item}",
 }
 KINDS = tuple(SUBJECTS)
 
@@ -64,6 +67,7 @@ def render(kind: str, reservation: ReservationRecord, *, name: str, reason: str 
         "url": booking_url(reservation.reservation_id),
         "site_time_zone": settings.TIME_ZONE,
         "reason": reason,  # why staff made the change (an override's reason), when they gave one
+        "hold_until": from_store(reservation.hold_expires_at) if reservation.hold_expires_at else None,
     }
     subject = SUBJECTS[kind].format(item=reservation.shown_name)
     return subject, render_to_string(f"emails/{kind}.txt", context), render_to_string(f"emails/{kind}.html", context)

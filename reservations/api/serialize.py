@@ -27,8 +27,8 @@ from .shapes import (
     through,
 )
 
-STATES = ("pending", "upcoming", "active", "ended", "checked_out", "overdue", "returned", "cancelled")
-STATUSES = ("pending", "booked", "checked_out", "returned", "cancelled")
+STATES = ("pending", "held", "upcoming", "active", "ended", "checked_out", "overdue", "returned", "cancelled")
+STATUSES = ("pending", "held", "booked", "checked_out", "returned", "cancelled")
 ROLES = ("member", "staff", "admin")
 
 

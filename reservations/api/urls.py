@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from . import (
     baskets,
     docs,
+    holds,
     kinds,
     series,
     staff_approvals,
@@ -33,6 +34,7 @@ urlpatterns = [
     ),
     path("api/v1/reservations/<str:reservation_id>/prolong", views.reservation_prolong, name="reservation_prolong"),
     path("api/v1/reservations/<str:reservation_id>/cancel", views.reservation_cancel, name="reservation_cancel"),
+    path("api/v1/reservations/<str:reservation_id>/confirm", holds.reservation_confirm, name="reservation_confirm"),
     path("api/v1/series", series.series_list, name="series_list"),
     path("api/v1/series/preview", series.series_preview_route, name="series_preview"),
     path("api/v1/series/<str:series_id>", series.series_detail, name="series"),

@@ -163,7 +163,7 @@ def item_schedule(call: Call, item_id: str) -> Reply:
 # ---------------------------------------------------------------- reservations
 
 
-def _reservation_reply(reservation: Any, status: int = 200, **headers: str) -> Reply:
+def reservation_reply(reservation: Any, status: int = 200, **headers: str) -> Reply:
     return Reply(status, s.RESERVATION.dump(reservation), {"ETag": s.etag(reservation), **headers})
 
 
@@ -175,7 +175,7 @@ def create_reservation(call: Call) -> Reply:
         actor=lifecycle.Actor(user_id=call.user_id, role=call.caller.user.role),  # staff for themselves: no limits
     )  # fmt: skip
     location = reverse("api:reservation", kwargs={"reservation_id": reservation.reservation_id})
-    return _reservation_reply(reservation, 201, Location=location)
+    return reservation_reply(reservation, 201, Location=location)
 
 
 def list_reservations(call: Call) -> Reply:
@@ -191,7 +191,7 @@ def list_reservations(call: Call) -> Reply:
 
 
 def get_reservation(call: Call, reservation_id: str) -> Reply:
-    return _reservation_reply(reservation_for_user(reservation_id=reservation_id, user_id=call.user_id))
+    return reservation_reply(reservation_for_user(reservation_id=reservation_id, user_id=call.user_id))
 
 
 def prolong_options(call: Call, reservation_id: str) -> Reply:
@@ -208,7 +208,7 @@ def prolong_options(call: Call, reservation_id: str) -> Reply:
 IF_MATCH = re.compile(r'^\s*"(\d+)"\s*$')
 
 
-def _expected_version(call: Call) -> int | None:
+def expected_version_of(call: Call) -> int | None:
     header = call.request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         return None
@@ -223,21 +223,21 @@ def prolong(call: Call, reservation_id: str) -> Reply:
         user_id=call.user_id,
         reservation_id=reservation_id,
         new_end=call.data["end"],
-        expected_version=_expected_version(call),
+        expected_version=expected_version_of(call),
         request_key=call.request_key,
         role=call.caller.user.role if call.caller is not None else "member",
     )
-    return _reservation_reply(reservation)
+    return reservation_reply(reservation)
 
 
 def cancel(call: Call, reservation_id: str) -> Reply:
     reservation = member.reservation_cancel(
         user_id=call.user_id,
         reservation_id=reservation_id,
-        expected_version=_expected_version(call),
+        expected_version=expected_version_of(call),
         request_key=call.request_key,
     )
-    return _reservation_reply(reservation)
+    return reservation_reply(reservation)
 
 
 # ---------------------------------------------------------------- routes

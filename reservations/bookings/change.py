@@ -97,7 +97,23 @@ def change_outcome(
                 require_active=require_active,
                 quota=quota_write,
             )
+            if _freed(before, reservation):
+                _offer_freed_time(item, now)
             return Outcome(reservation, applied=True)
         except TransactWriteError as error:
             schedule_tx.retry_or_raise(error, attempt)
     raise AssertionError("unreachable")
+
+
+def _freed(before: dict[str, Any], after: ReservationRecord) -> bool:
+    """Did the change give time back (closed an active booking, or moved its end earlier)?"""
+    was_active = before["status"] in lifecycle.ACTIVE_STATUSES
+    closed = was_active and after.status not in lifecycle.ACTIVE_STATUSES
+    return closed or (was_active and after.end < before["end"])
+
+
+def _offer_freed_time(item: ItemRecord, now: datetime) -> None:
+    """The waiting list's turn (waitlist/offer.py): a nudge that never fails the change it follows."""
+    from reservations.waitlist.offer import after_freeing  # it books through this module
+
+    after_freeing(item, now=now)

@@ -21,10 +21,11 @@ from .desk_grid import grid as grid
 from .selectors import state_of
 
 QUERIES = 2  # Queries a desk page makes at most (issue 12: a page's cost does not grow with the range)
-FILTER_STATES = ("pending", "upcoming", "active", "checked_out", "overdue", "returned", "cancelled")
+FILTER_STATES = ("pending", "held", "upcoming", "active", "checked_out", "overdue", "returned", "cancelled")
 # Which stored status each state has (the rest of the state depends on the time).
 STATUS_OF = {
     "pending": "pending",
+    "held": "held",
     "upcoming": "booked",
     "active": "booked",
     "ended": "booked",

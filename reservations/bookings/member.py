@@ -16,6 +16,7 @@ from reservations.store import schedule as schedule_tx
 from reservations.store.convert import policy_of
 from reservations.store.ids import is_id, reservation_id_for
 from reservations.store.models import ItemRecord, ReservationRecord, month_of
+from reservations.store.offer import HoldOffer
 from reservations.store.quota import QuotaWrite
 from reservations.store.timefmt import from_store, to_store
 
@@ -34,6 +35,7 @@ def reservation_create(
     actor: lifecycle.Actor | None = None,
     override_reason: str = "",
     request_key: str | None = None,
+    offer: HoldOffer | None = None,
 ) -> ReservationRecord:
     """Book [start, end) of an item for a member, or raise DomainError having written nothing.
 
@@ -45,6 +47,8 @@ def reservation_create(
     from it, so a retry of a booking whose answer was lost finds the booking it made (and answers it)
     instead of being refused as a conflict with itself.
     Limits per member (bookings/limits.py) are checked in the same transaction, unless exempt.
+    offer: the waiting list's (waitlist/offer.py): the booking is "held" for the member until the
+    offer's expiry, written only while its entry still waits; the member is emailed the offer.
     """
     if not user_id:
         raise DomainError("member_unknown")
@@ -78,7 +82,8 @@ def reservation_create(
             start=to_store(start),
             end=to_store(end),
             original_end=to_store(end),
-            status="pending" if pending else "booked",
+            status="held" if offer is not None else "pending" if pending else "booked",
+            hold_expires_at=to_store(offer.expires_at) if offer is not None else None,
             prolong_count=0,
             version=1,
             created_at=to_store(now),
@@ -117,13 +122,18 @@ def reservation_create(
                 audit_entry=entry,
                 member_id=user_id,
                 quota=quota,
+                offer=offer,
             )
         except TransactWriteError as error:
             schedule_tx.retry_or_raise(error, attempt)
             continue
-        notifications.send("requested" if pending else "booked", reservation)  # after the commit; never raises
+        notifications.send(_email_of(reservation), reservation)  # after the commit; never raises
         return reservation
     raise AssertionError("unreachable")
+
+
+def _email_of(reservation: ReservationRecord) -> str:
+    return {"held": "offered", "pending": "requested"}.get(reservation.status, "booked")
 
 
 def _made_by_this_request(reservation_id: str, user_id: str) -> ReservationRecord | None:

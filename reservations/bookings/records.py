@@ -28,6 +28,7 @@ def facts(reservation: ReservationRecord) -> lifecycle.Booking:
         end=from_store(reservation.end),
         prolong_count=int(reservation.prolong_count or 0),
         cancel_reason=reservation.cancel_reason or "",
+        hold_expires_at=from_store(reservation.hold_expires_at) if reservation.hold_expires_at else None,
     )
 
 

@@ -93,6 +93,18 @@ ERRORS: dict[str, Spec] = {
     "pending_approval": _conflict("This booking is a request awaiting staff approval: it cannot be changed yet."),
     "not_pending": _conflict("Only a request awaiting approval can be approved or declined (status: {status})."),
     "request_lapsed": _conflict("This request was not approved before its start: it can only be declined now."),
+    "hold_unconfirmed": _conflict("This booking is held for you: confirm it first."),
+    "not_held": _conflict("Only a booking held for you can be confirmed (status: {status})."),
+    "hold_expired": _conflict("The hold on this booking has expired."),
+    "hold_not_expired": _conflict("The hold has not expired yet."),
+    # The waiting list (waitlist/entries.py)
+    "waitlist_target": _invalid("Give one item or one kind to wait for."),
+    "slot_free": _conflict("That time is free: book it instead of waiting."),
+    "already_waiting": _conflict("You are already on the waiting list for this at an overlapping time."),
+    "waitlist_full": _conflict("You are waiting for {most} things already: leave one of those first."),
+    "not_waiting": _conflict(
+        "You are no longer waiting for this (status: {status}); a hold offered to you is under your bookings."
+    ),
     "already_ended": _conflict("This booking has already ended."),
     "checked_out": _conflict(
         "This item has been handed out to you: bring it back to the desk, where staff check it in and end the booking."

@@ -7,6 +7,8 @@ same verdict again on the strongly consistent read they write against. Nothing e
 
 States (`state`), from the stored status and the time: pending (a request awaiting staff
 approval: it holds its slot; the member may cancel it, staff approve or decline it; nothing else);
+held (offered from the waiting list: the owner confirms or cancels it; a job expires it). Their
+verdicts are in unconfirmed.py;
 booked → upcoming, active or ended; checked_out → checked_out, or overdue after its end; returned;
 cancelled (shown "Released, not picked up" for a no-show).
 
@@ -22,16 +24,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from . import rules
+from . import rules, unconfirmed
 from .errors import DomainError
 from .policy import Policy, minutes_text
 from .verdict import OK, Verdict
 
-ACTIVE_STATUSES = ("booked", "checked_out", "pending")  # in the schedule; counted by limits
+ACTIVE_STATUSES = ("booked", "checked_out", "pending", "held")  # in the schedule; counted by limits
 STAFF_ROLES = ("staff", "admin")
+UNCONFIRMED = {"pending": "pending_approval", "held": "hold_unconfirmed"}  # no prolong or check-out yet
 
 MEMBER_LABELS = {
     "pending": "Awaiting approval",
+    "held": "Held for you — please confirm",
     "upcoming": "Upcoming",
     "active": "Active",
     "ended": "Ended",
@@ -51,11 +55,12 @@ class Booking:
 
     reservation_id: str
     owner_id: str
-    status: str  # pending | booked | checked_out | returned | cancelled
+    status: str  # pending | held | booked | checked_out | returned | cancelled
     start: datetime
     end: datetime
     prolong_count: int = 0
     cancel_reason: str = ""
+    hold_expires_at: datetime | None = None  # held only
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,6 +99,8 @@ class Allowed:
     release_no_show: Verdict
     approve: Verdict  # staff, a pending request before its start
     decline: Verdict  # staff, a pending request
+    confirm: Verdict  # the owner, a held booking before hold_expires_at
+    expire_hold: Verdict  # the system, a held booking from hold_expires_at
 
     @property
     def close(self) -> Verdict:
@@ -102,11 +109,11 @@ class Allowed:
 
     @property
     def member_closes_by_cancelling(self) -> bool:
-        return self.state in ("upcoming", "pending")
+        return self.state in ("upcoming", "pending", "held")
 
 
 def state(booking: Booking, now: datetime) -> str:
-    if booking.status in ("cancelled", "pending"):
+    if booking.status in ("cancelled", "pending", "held"):
         return booking.status
     if booking.status == "returned":
         return "returned"
@@ -138,8 +145,10 @@ def allowed(booking: Booking, item: Item, *, now: datetime, tz: tzinfo, actor: A
         staff_cancel=_staff(actor) or _staff_cancel(booking),
         override=_staff(actor) or _override(booking, item),
         release_no_show=_release(booking, item, now=now, actor=actor),
-        approve=_staff(actor) or _pending(booking) or (OK if now < booking.start else Verdict("request_lapsed")),
-        decline=_decline(booking, now=now, actor=actor),
+        approve=unconfirmed.approve(booking, now=now, actor=actor),
+        decline=unconfirmed.decline(booking, now=now, actor=actor),
+        confirm=unconfirmed.confirm(booking, now=now, actor=actor),
+        expire_hold=unconfirmed.expire(booking, now=now, actor=actor),
     )
 
 
@@ -174,17 +183,6 @@ def _staff(actor: Actor) -> Verdict | None:
     return None if actor.is_staff else Verdict("forbidden", {"role": "staff"})
 
 
-def _pending(booking: Booking) -> Verdict | None:
-    return None if booking.status == "pending" else Verdict("not_pending", {"status": _status_text(booking)})
-
-
-def _decline(booking: Booking, *, now: datetime, actor: Actor) -> Verdict:
-    """Staff, any time while pending; the system (the lapse job) once it has started undecided."""
-    if actor.role == "system":
-        return _pending(booking) or (OK if booking.start <= now else Verdict("not_started"))
-    return _staff(actor) or _pending(booking) or OK
-
-
 def _status_text(booking: Booking) -> str:
     return booking.status.replace("_", " ")
 
@@ -195,8 +193,8 @@ def _prolong(
     refusal = _owner(booking, actor)
     if refusal is None and booking.status not in ACTIVE_STATUSES:
         refusal = Verdict("not_active")
-    if refusal is None and booking.status == "pending":
-        refusal = Verdict("pending_approval")
+    if refusal is None and booking.status in UNCONFIRMED:
+        refusal = Verdict(UNCONFIRMED[booking.status])
     if refusal is None and not item.active:
         refusal = Verdict("item_retired")
     if refusal is None and booking.end <= now:
@@ -225,7 +223,7 @@ def _prolong(
 def _cancel(booking: Booking, now: datetime) -> Verdict:
     if booking.status == "checked_out":
         return Verdict("checked_out")
-    if booking.status not in ("booked", "pending"):
+    if booking.status not in ("booked", "pending", "held"):
         return Verdict("not_active")
     if booking.end <= now:
         return Verdict("already_ended")
@@ -250,8 +248,8 @@ def _check_out(booking: Booking, item: Item, *, now: datetime, tz: tzinfo) -> Ve
     """Hand the item over, any time before the booking's end, once no other booking has it out
     (still_out: that one is checked in first, however late); before its start only if no other
     booking holds the item in between (it is not ours to hand out yet). Never a pending request."""
-    if booking.status == "pending":
-        return Verdict("pending_approval")
+    if booking.status in UNCONFIRMED:
+        return Verdict(UNCONFIRMED[booking.status])
     if booking.status != "booked":
         return Verdict("not_booked", {"status": _status_text(booking)})
     if booking.end <= now:

@@ -33,6 +33,7 @@ from reservations.store.connection import shared_connection
 from reservations.store.errors import is_busy_cancellation, response_code
 from reservations.store.ids import reservation_id_for
 from reservations.store.models import AuditRecord, ItemRecord, KindRecord, ReservationRecord, month_of
+from reservations.store.offer import HoldOffer
 from reservations.store.timefmt import to_store
 
 from .units import MAX_UNITS, free_units, kind_of, kind_policy, units_of_kind
@@ -49,9 +50,11 @@ def kind_book(
     now: datetime | None = None,
     actor: lifecycle.Actor | None = None,
     request_key: str | None = None,
+    offer: HoldOffer | None = None,
 ) -> ReservationRecord:
     """Book [start, end) of any unit of the kind for a member, or raise DomainError having written
-    nothing: the policy's reason, "none_left" when no unit is free, "not_found" for no such kind."""
+    nothing: the policy's reason, "none_left" when no unit is free, "not_found" for no such kind.
+    offer: the waiting list's: the unit is "held" for the member (as bookings/member.py does)."""
     if not user_id:
         raise DomainError("member_unknown")
     booked_by = actor.user_id if actor is not None else user_id
@@ -85,6 +88,9 @@ def kind_book(
         reservation.created_by = booked_by if booked_by != user_id else None
         if kind_policy(kind).needs_approval and booked_by == user_id and not (actor is not None and actor.is_staff):
             reservation.status = "pending"  # a member's request (bookings/approvals.py)
+        if offer is not None:
+            reservation.status = "held"
+            reservation.hold_expires_at = to_store(offer.expires_at)
         facts = item_facts(unit)
         lifecycle.check_book(item=facts, start=start, end=end, now=now, tz=clock.site_tz())
         quota = None
@@ -109,13 +115,14 @@ def kind_book(
                 audit_entry=kind_audit_entry(reservation, kind=kind, unit=unit, actor_id=booked_by, now=now),
                 member_id=user_id,
                 quota=quota,
+                offer=offer,
             )
         except TransactWriteError as error:
             if response_code(error) != "TransactionCanceledException":
                 raise
             busy = error if is_busy_cancellation(error) else None
             continue  # another writer changed that unit (or it was busy): read again, try the next
-        notifications.send("requested" if reservation.status == "pending" else "booked", reservation)
+        notifications.send({"held": "offered", "pending": "requested"}.get(reservation.status, "booked"), reservation)
         return reservation
     if busy is not None:
         raise busy  # the store kept refusing as busy: unavailable, not a refusal

@@ -33,6 +33,7 @@ from .connection import shared_connection
 from .convert import entries_of
 from .errors import cancellation_reasons, is_busy_cancellation, response_code
 from .models import AuditRecord, ItemRecord, ReservationRecord, UserRecord
+from .offer import HoldOffer
 from .outcome import committed, token_for
 from .quota import QuotaWrite
 from .quota import add as add_quota
@@ -51,6 +52,7 @@ def write(
     require_active: bool = True,
     member_id: str | None = None,
     quota: QuotaWrite | None = None,
+    offer: HoldOffer | None = None,
 ) -> None:
     """Commit the change, or raise having written nothing (a failure after which the change turns
     out to have committed returns normally: store.outcome).
@@ -60,6 +62,7 @@ def write(
     a retired item too: retiring keeps its bookings, and they must still be closable.
     member_id: a new booking's member, who must exist and be active (DomainError "member_unknown").
     quota: the member's quota record to rewrite, for an item or kind with a limit per member.
+    offer: a hold from the waiting list: its entry, still waiting, is marked offered (store/offer.py).
     """
     if len(schedule) > max(MOST_ENTRIES, len(item.schedule or [])):
         raise DomainError("schedule_full", most=f"{MOST_ENTRIES:,}")
@@ -82,6 +85,8 @@ def write(
             tx.save(audit_entry, condition=AuditRecord.entity.does_not_exist())
             if quota is not None:
                 add_quota(tx, quota)
+            if offer is not None:
+                offer.add(tx, reservation)
     except TransactWriteError as error:
         if committed(audit_entry):  # the answer was lost, not the change
             return

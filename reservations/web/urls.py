@@ -1,5 +1,7 @@
 from django.urls import path
 
+from reservations.waitlist import pages as hold_pages
+
 from . import basket_views, calendar_views, kind_views, schedule_views, series_views, views
 
 app_name = "web"
@@ -16,6 +18,7 @@ urlpatterns = [
     path("bookings/<str:reservation_id>/calendar.ics", calendar_views.booking_ics, name="booking_ics"),
     path("bookings/<str:reservation_id>/prolong/", views.prolong, name="prolong"),
     path("bookings/<str:reservation_id>/cancel/", views.cancel, name="cancel"),
+    path("bookings/<str:reservation_id>/confirm/", hold_pages.confirm, name="confirm_hold"),
     path("basket/", basket_views.basket_new, name="basket_new"),
     path("basket/add/", basket_views.basket_add, name="basket_add"),
     path("basket/remove/", basket_views.basket_remove, name="basket_remove"),

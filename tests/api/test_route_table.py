@@ -33,6 +33,7 @@ from tests.baskets.route_scenarios import BASKET_STAFF_SCENARIOS
 from tests.factories import PASSWORD, as_staff, future_slot, make_item, make_user
 from tests.kinds.route_scenarios import KIND_SCENARIOS
 from tests.series.route_scenarios import SERIES_SCENARIOS
+from tests.waitlist.route_scenarios import HOLD_SCENARIOS
 
 from .conftest import Api
 
@@ -211,6 +212,7 @@ SCENARIOS.update(KIND_SCENARIOS)  # tests/kinds/route_scenarios.py
 SCENARIOS.update(BASKET_STAFF_SCENARIOS)  # tests/baskets/route_scenarios.py
 SCENARIOS.update(SERIES_SCENARIOS)  # tests/series/route_scenarios.py
 SCENARIOS.update(APPROVAL_SCENARIOS)  # tests/approvals/route_scenarios.py
+SCENARIOS.update(HOLD_SCENARIOS)  # tests/waitlist/route_scenarios.py
 
 
 # ---------------------------------------------------------------- helpers

@@ -18,6 +18,8 @@ from reservations.accounts.tokens import token_create
 from reservations.bookings.member import reservation_cancel
 from reservations.jobs import JOBS
 from reservations.lambda_app import handler
+from reservations.store.models import ReservationRecord
+from reservations.store.timefmt import to_store
 from tests.api.conftest import Api
 from tests.factories import at, make_item
 from tests.jobs.helpers import END, START, booking, check_out
@@ -86,9 +88,12 @@ def run_jobs(monkeypatch, member) -> dict[str, Any]:
     early = booking(user=member, item=bike, start=START, end=END)  # ends soon: a reminder, then back early
     check_out(booking(user=member, item=boat, start=START, end=END))  # not back in time: overdue
     booking(user=member, item=make_item(name="Jobs studio", needs_approval=True), start=START, end=END)  # undecided
+    hold = booking(user=member, item=make_item(name="Jobs loft"), start=START, end=END)  # offered, not confirmed
+    hold.update(actions=[ReservationRecord.status.set("held"), ReservationRecord.hold_expires_at.set(to_store(START))])
     moments = {
         "release_no_shows": START + timedelta(minutes=45),
         "lapse_pending": START + timedelta(minutes=45),
+        "expire_holds": START + timedelta(minutes=45),  # the hold below expired unconfirmed
         "send_reminders": END - timedelta(minutes=30),
         "mark_overdue": END + timedelta(minutes=30),
         "purge_expired": at(1, 8) + timedelta(days=30),  # sessions and sign-in throttles expired

@@ -88,6 +88,7 @@ from .items import CATALOGUE_PK, RETIRED_PK, ItemRecord, ScheduleEntry
 from .kinds import KindRecord
 from .quotas import MemberQuotaRecord, QuotaEntry
 from .series import SeriesRecord
+from .waitlist import WaitRecord
 
 ALL_MODELS: list[type[BaseModel]] = [
     UserRecord,
@@ -106,6 +107,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     KindRecord,
     MemberQuotaRecord,
     SeriesRecord,
+    WaitRecord,
 ]
 
 __all__ = [
@@ -135,6 +137,7 @@ __all__ = [
     "ThrottleRecord",
     "UserEmail",
     "UserRecord",
+    "WaitRecord",
     "month_of",
     "table_name",
 ]

@@ -60,7 +60,7 @@ class ReservationRecord(BaseModel):
     start = UnicodeAttribute()
     end = UnicodeAttribute()
     original_end = UnicodeAttribute()
-    status = UnicodeAttribute()  # booked | checked_out | returned | cancelled
+    status = UnicodeAttribute()  # pending | held | booked | checked_out | returned | cancelled
     prolong_count = NumberAttribute(default=0)
     version = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
@@ -76,6 +76,7 @@ class ReservationRecord(BaseModel):
     # booking gets a new reminder); overdue_notified_at: when the overdue notice was claimed.
     reminded_end = UnicodeAttribute(null=True)
     overdue_notified_at = UnicodeAttribute(null=True)
+    hold_expires_at = UnicodeAttribute(null=True)  # a "held" booking (waitlist/holds.py) lapses then
     # The request (an API Idempotency-Key, hashed with its caller and body) that made the latest
     # change: a retry of that same request answers the booking as it is instead of changing it
     # again (bookings/change.py), even after the idempotency record expired or was lost.

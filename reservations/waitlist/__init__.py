@@ -1,0 +1,1 @@
+"""Waiting list and holds (issue 16.1)."""

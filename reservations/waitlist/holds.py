@@ -1,0 +1,102 @@
+"""Holds (issue 16.1): a booking "held" for a waiting member until `hold_expires_at`.
+
+Confirming (the owner, before the expiry) and expiring (the job, from then on) are each one change
+of the booking through the desk's path (bookings/change.py): read the reservation and its item, ask
+the lifecycle (`confirm`, `expire_hold`), commit conditioned on the versions read. A confirmation
+racing the expiry, or two expiry runs, are decided by that condition: the loser re-reads, finds
+the booking no longer held, and is refused ("not_held"), changing nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from reservations import clock, notifications
+from reservations.bookings.change import change, change_outcome
+from reservations.bookings.records import without
+from reservations.domain import lifecycle, rules
+from reservations.domain.errors import DomainError
+from reservations.store.convert import policy_of
+from reservations.store.models import ItemRecord, ReservationRecord
+from reservations.store.timefmt import to_store
+
+logger = logging.getLogger(__name__)
+
+EXPIRED = "hold_expired"  # cancel_reason of a hold nobody confirmed in time
+
+
+def reservation_confirm(
+    *,
+    actor: lifecycle.Actor,
+    reservation_id: str,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+    request_key: str | None = None,
+) -> ReservationRecord:
+    """held → booked, by its owner before the hold expires. Its schedule entry stays."""
+    now = now or clock.now()
+
+    def decide(
+        reservation: ReservationRecord, item: ItemRecord, allowed: lifecycle.Allowed, schedule: list[rules.Interval]
+    ) -> list[rules.Interval]:
+        allowed.confirm.check()
+        # An item that needs approval: the confirmed hold is a request, as its booking would be.
+        reservation.status = "pending" if policy_of(item).needs_approval else "booked"
+        reservation.hold_expires_at = None
+        return schedule
+
+    return change_outcome(
+        reservation_id=reservation_id,
+        actor=actor,
+        now=now,
+        decide=decide,
+        action="reservation.confirmed",
+        own_only=True,
+        expected_version=expected_version,
+        require_active=False,
+        request_key=request_key,
+    ).reservation
+
+
+def reservation_expire_hold(*, reservation_id: str, now: datetime | None = None) -> ReservationRecord:
+    """The job's: a hold past its expiry is cancelled (cancel_reason EXPIRED) and its slot freed.
+    Raises DomainError when it is not one (confirmed, cancelled or expired meanwhile)."""
+    now = now or clock.now()
+
+    def decide(
+        reservation: ReservationRecord, item: ItemRecord, allowed: lifecycle.Allowed, schedule: list[rules.Interval]
+    ) -> list[rules.Interval]:
+        allowed.expire_hold.check()
+        reservation.status = "cancelled"
+        reservation.cancelled_at = to_store(now)
+        reservation.cancel_reason = EXPIRED
+        return without(schedule, reservation)
+
+    expired = change(
+        reservation_id=reservation_id,
+        actor=lifecycle.SYSTEM,
+        now=now,
+        decide=decide,
+        action="reservation.hold_expired",
+        reason=EXPIRED,
+        require_active=False,
+    )
+    notifications.send("hold_expired", expired)
+    return expired
+
+
+def expire_holds(*, now: datetime | None = None) -> dict[str, int]:
+    """Holds not confirmed by their expiry: cancelled, slot freed. Twice or concurrently: once."""
+    now = now or clock.now()
+    expired = 0
+    for r in ReservationRecord.by_status_end.query(
+        "held", filter_condition=ReservationRecord.hold_expires_at <= to_store(now)
+    ):
+        try:
+            reservation_expire_hold(reservation_id=r.reservation_id, now=now)
+        except DomainError as error:  # confirmed, cancelled or expired meanwhile: nothing to do
+            logger.info("Hold %s not expired: %s", r.reservation_id, error.code)
+            continue
+        expired += 1
+    return {"expired": expired}
