@@ -9,6 +9,7 @@ from reservations.bookings.selectors import state_of
 from reservations.store.convert import POLICY_FIELDS, policy_of
 from reservations.store.models import ReservationRecord
 from reservations.store.timefmt import from_store
+from reservations.waitlist.entries import split
 
 from .shapes import (
     BOOLEAN,
@@ -152,3 +153,31 @@ PROLONG_OPTIONS = Shape(
 
 def etag(r: ReservationRecord) -> str:
     return f'"{int(r.version)}"'
+
+
+def _target_id(what: str) -> Field:
+    def get(entry: Any) -> str | None:
+        kind, ident = split(entry.target)
+        return ident if kind == what else None
+
+    return Field(nullable(STRING), get)
+
+
+WAIT_STATUSES = ("waiting", "offered", "left", "lapsed")
+WAIT_ENTRY_FIELDS: dict[str, Field] = {
+    "id": attr("entry_id", STRING),
+    "item_id": _target_id("item"),
+    "kind_id": Field(nullable(STRING), _target_id("kind").get, "Waiting for any unit of this kind; null: the item."),
+    "name": attr("target_name", STRING, "The item's or kind's name."),
+    "start": _time("start"),
+    "end": _time("end"),
+    "status": attr("status", enum(WAIT_STATUSES), "offered: a booking is held for you (reservation_id): confirm it."),
+    "reservation_id": attr("reservation_id", nullable(STRING), "The booking held for you, once offered."),
+    "joined_at": Field(
+        DATETIME, lambda e: from_store(e.joined_key.split("#", 1)[0]), "Entries are offered in this order."
+    ),
+}
+WAIT_ENTRY = Shape("WaitEntry", WAIT_ENTRY_FIELDS)
+WAIT_ENTRY_LIST = Shape(
+    "WaitEntryList", {"entries": many(WAIT_ENTRY, lambda rows: rows, "Latest first.")}, nested=(WAIT_ENTRY,)
+)

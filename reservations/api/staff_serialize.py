@@ -103,3 +103,12 @@ NEW_USER = Shape(
         "set_password_url": Field(STRING, lambda new: new["link"], "A one-time link for the user to set a password."),
     },
 )
+
+STAFF_WAIT_ENTRY = Shape(
+    "StaffWaitEntry", {**s.WAIT_ENTRY_FIELDS, "user_id": attr("user_id", STRING, "The member waiting.")}
+)
+STAFF_WAIT_LIST = Shape(
+    "StaffWaitList",
+    {"entries": many(STAFF_WAIT_ENTRY, lambda rows: rows, "By the item's or kind's name, then in fair order.")},
+    nested=(STAFF_WAIT_ENTRY,),
+)

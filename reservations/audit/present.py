@@ -33,6 +33,9 @@ ACTIONS = {
     "reservation.checked_out": "Checked out",
     "reservation.checked_in": "Checked in (returned)",
     "reservation.released": "Released (not picked up)",
+    "reservation.confirmed": "Hold confirmed (waiting list)",
+    "reservation.hold_expired": "Hold expired (not confirmed in time)",
+    "category.limits_set": "Category limits per member set",
     "user.created": "User created",
     "user.role_changed": "Role changed",
     "user.deactivated": "Deactivated",
@@ -58,6 +61,8 @@ LABELS: dict[str, str] = {
     "role": "Role",
     "is_active": "Active",
     "count": "Items",
+    "max_active": "Active bookings per member (most)",
+    "max_hours_week": "Hours a week per member (most)",
     "file": "File",
     "item_ids": "Items",
 }

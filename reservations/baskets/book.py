@@ -4,7 +4,8 @@ Read the lines' items in one BatchGetItem (strongly consistent; a kind line: its
 baskets/lines.py), check each line on its own (lifecycle.check_book: the item's own policy, its
 schedule; a kind line: a free unit no other line took), refuse naming every line that fails,
 then write everything with store.basket.write. Each item or kind with a limit per member among the
-lines is checked and its quota rewritten in the same transaction (bookings/limits.py), unless staff
+lines, and each category with one (store/category_limits.py), is checked and its quota rewritten in
+the same transaction (bookings/limits.py), unless staff
 book for themselves. Another writer getting to any of the items first
 fails the whole transaction: everything is read and checked again once (schedule.ATTEMPTS), then
 the basket is refused ("race_lost", or the line that is now taken).
@@ -19,7 +20,7 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError
 
 from reservations import clock
-from reservations.bookings.limits import BasketAsk, basket_quotas, exempt
+from reservations.bookings.limits import BasketAsk, BasketQuotas, basket_quotas, exempt
 from reservations.bookings.records import ReservationWithItem, audit_entry, interval, item_facts
 from reservations.domain import lifecycle, rules
 from reservations.domain.errors import DomainError
@@ -81,11 +82,11 @@ def basket_create(
         )  # fmt: skip
         member_asks = not (actor is not None and actor.is_staff)  # a line needing approval is a request
         lines = [_line(p, record, booked_by=booked_by, now=now, member_asks=member_asks) for p in picked]
-        quotas = [] if exempt(user_id=user_id, actor=actor) else basket_quotas(
+        quotas = BasketQuotas() if exempt(user_id=user_id, actor=actor) else basket_quotas(
             user_id=user_id, asks=[_ask(line) for line in lines], start=start, end=end, now=now
         )  # fmt: skip
         try:
-            basket_tx.write(lines=lines, basket=record, member_id=user_id, quotas=quotas)
+            basket_tx.write(lines=lines, basket=record, member_id=user_id, quotas=quotas.writes, guards=quotas.guards)
         except TransactWriteError as error:
             schedule_tx.retry_or_raise(error, attempt)
             continue
@@ -131,6 +132,7 @@ def _ask(line: basket_tx.Line) -> BasketAsk:
         reservation_id=r.reservation_id,
         item_id=item.item_id,
         kind_id=kind_id,
+        category=item.category,
     )
 
 

@@ -22,8 +22,10 @@ from reservations.domain import lifecycle, rules
 from reservations.domain.errors import DomainError
 from reservations.store import basket as basket_tx
 from reservations.store import schedule as schedule_tx
+from reservations.store.category_limits import assumed
 from reservations.store.convert import policy_of, schedule_of
 from reservations.store.models import ItemRecord, ReservationRecord
+from reservations.store.models.items import category_key
 from reservations.store.timefmt import to_store
 
 from . import emails
@@ -44,8 +46,11 @@ def basket_change(
     own_only: bool = False,
     require_active: bool = True,
     reason: str = "",
+    guarded: bool = False,
 ) -> BasketState:
-    """Apply `decide` to every line and commit them all, or raise DomainError having written nothing."""
+    """Apply `decide` to every line and commit them all, or raise DomainError having written nothing.
+    guarded: the changed lines' categories' limits, as `decide` assumed them, are checked in the
+    transaction (store/category_limits.py): prolonging must not pass an hours limit set elsewhere."""
     tz = clock.site_tz()
     for attempt in range(schedule_tx.ATTEMPTS):
         state = read_basket(basket_id)
@@ -80,8 +85,9 @@ def basket_change(
             raise refused(refusals)
         if not lines:
             raise DomainError("not_active")  # nothing in the basket this action applies to
+        guards = {category_key(line.item.category): assumed(line.item.category) for line in lines} if guarded else {}
         try:
-            basket_tx.write(lines=lines)
+            basket_tx.write(lines=lines, guards=list(guards.values()))
         except TransactWriteError as error:
             schedule_tx.retry_or_raise(error, attempt)
             continue
@@ -117,7 +123,9 @@ def basket_prolong(*, user_id: str, basket_id: str, new_end: datetime, now: date
         if r.status not in lifecycle.ACTIVE_STATUSES:
             return None
         allowed.prolong.check()
-        refuse_in_basket([(r.kind_name or r.item_name, policy_of(item))])  # an hours limit: bookings/limits.py
+        refuse_in_basket(  # an hours limit: bookings/limits.py
+            [(r.kind_name or r.item_name, policy_of(item))], category=assumed(item.category)
+        )
         current = interval(r)
         rules.check_prolong(
             policy=policy_of(item), start=current.start, end=current.end, new_end=new_end,
@@ -129,7 +137,7 @@ def basket_prolong(*, user_id: str, basket_id: str, new_end: datetime, now: date
 
     state = basket_change(
         basket_id=basket_id, actor=lifecycle.Actor(user_id=user_id), now=now, decide=decide,
-        action="reservation.prolonged", own_only=True,
+        action="reservation.prolonged", own_only=True, guarded=True,
     )  # fmt: skip
     emails.send("basket_prolonged", state)
     return state

@@ -21,15 +21,16 @@ from reservations.domain.errors import DomainError
 from reservations.store import schedule as schedule_tx
 from reservations.store.convert import policy_of, schedule_of
 from reservations.store.models import ItemRecord, ReservationRecord
-from reservations.store.quota import QuotaWrite
+from reservations.store.quota import Quotas
 from reservations.store.timefmt import to_store
 
+from . import freed
 from .records import audit_entry, read_with_item, snapshot
 
 # decide(reservation, item, allowed, schedule) → the item's new schedule; raises DomainError to refuse.
 Decide = Callable[[ReservationRecord, ItemRecord, lifecycle.Allowed, list[rules.Interval]], list[rules.Interval]]
-# quota(reservation as decided, item) → the member's quota to rewrite with it (limits per member), or None.
-QuotaOf = Callable[[ReservationRecord, ItemRecord], QuotaWrite | None]
+# quota(reservation as decided, item) → the member's quotas to rewrite with it (limits per member), or None.
+QuotaOf = Callable[[ReservationRecord, ItemRecord], Quotas | None]
 
 
 class Outcome(NamedTuple):
@@ -98,7 +99,7 @@ def change_outcome(
                 quota=quota_write,
             )
             if _freed(before, reservation):
-                _offer_freed_time(item, now)
+                freed.announce(item, now)  # the waiting list's turn
             return Outcome(reservation, applied=True)
         except TransactWriteError as error:
             schedule_tx.retry_or_raise(error, attempt)
@@ -110,10 +111,3 @@ def _freed(before: dict[str, Any], after: ReservationRecord) -> bool:
     was_active = before["status"] in lifecycle.ACTIVE_STATUSES
     closed = was_active and after.status not in lifecycle.ACTIVE_STATUSES
     return closed or (was_active and after.end < before["end"])
-
-
-def _offer_freed_time(item: ItemRecord, now: datetime) -> None:
-    """The waiting list's turn (waitlist/offer.py): a nudge that never fails the change it follows."""
-    from reservations.waitlist.offer import after_freeing  # it books through this module
-
-    after_freeing(item, now=now)

@@ -17,7 +17,7 @@ from reservations.store.convert import policy_of
 from reservations.store.ids import is_id, reservation_id_for
 from reservations.store.models import ItemRecord, ReservationRecord, month_of
 from reservations.store.offer import HoldOffer
-from reservations.store.quota import QuotaWrite
+from reservations.store.quota import Quotas
 from reservations.store.timefmt import from_store, to_store
 
 from .change import change_outcome
@@ -64,6 +64,8 @@ def reservation_create(
     if request_key is not None:
         made = _made_by_this_request(reservation_id, user_id)
         if made is not None:
+            if offer is not None:  # another offer of this entry made it: that one is theirs
+                raise DomainError("race_lost")
             return made
     for attempt in range(schedule_tx.ATTEMPTS):
         try:
@@ -103,6 +105,7 @@ def reservation_create(
                 now=now,
                 item_id=item.item_id,
                 kind_id=item.kind_id,
+                category=item.category,
             )
         entry = audit_entry(
             reservation,
@@ -181,8 +184,9 @@ def reservation_prolong(
         reservation.prolong_count = int(reservation.prolong_count) + 1
         return replaced(schedule, reservation)
 
-    def quota(reservation: ReservationRecord, item: ItemRecord) -> QuotaWrite | None:
-        """The hours limit per member, with the new end (bookings/limits.py)."""
+    def quota(reservation: ReservationRecord, item: ItemRecord) -> Quotas | None:
+        """The hours limits per member (the item's or kind's, its category's), with the new end
+        (bookings/limits.py)."""
         if exempt(user_id=user_id, actor=lifecycle.Actor(user_id=user_id, role=role)):
             return None
         return booking_quota(
@@ -195,6 +199,7 @@ def reservation_prolong(
             now=now,
             item_id=reservation.item_id,
             kind_id=reservation.kind_id,
+            category=item.category,
             prolonging=True,
         )
 

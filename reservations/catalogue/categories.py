@@ -23,7 +23,9 @@ from typing import Any
 from pynamodb.exceptions import PutError
 
 from reservations import clock
+from reservations.domain.member_limits import Limits
 from reservations.domain.policy import Policy
+from reservations.store import category_limits
 from reservations.store.connection import shared_connection
 from reservations.store.convert import POLICY_FIELDS
 from reservations.store.errors import response_code
@@ -33,7 +35,7 @@ from reservations.store.timefmt import to_store
 
 MAX_CATEGORIES = 200
 CACHE_SECONDS = 60.0
-MARKER_PREFIX = "#category#"  # never a valid item id (store/ids.py), so no URL reaches a marker
+MARKER_PREFIX = category_limits.MARKER_PREFIX  # never a valid item id (store/ids.py), so no URL reaches a marker
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,11 @@ def _cached() -> list[str] | None:
 
 
 def forget() -> None:
+    _forget_list()
+    category_limits.forget()  # the limits last seen per category (store/category_limits.py)
+
+
+def _forget_list() -> None:
     with _lock:
         _cache.clear()
 
@@ -76,7 +83,7 @@ def listed() -> Listed:
 
 
 def marker_id(category: str) -> str:
-    return f"{MARKER_PREFIX}{category_key(category)}"
+    return category_limits.marker_id(category)
 
 
 def _marker(category: str) -> ItemRecord:
@@ -106,10 +113,12 @@ def remember(categories: Iterable[str]) -> int:
         except PutError as error:
             if response_code(error) != "ConditionalCheckFailedException":
                 raise
+        else:  # a new category has no limits per member: this process need not check them yet
+            category_limits.remember(category, Limits(), 0)
         known.add(category_key(category))
         written += 1
     if written:
-        forget()
+        _forget_list()
     return written
 
 

@@ -100,6 +100,7 @@ ERRORS: dict[str, Spec] = {
     # The waiting list (waitlist/entries.py)
     "waitlist_target": _invalid("Give one item or one kind to wait for."),
     "slot_free": _conflict("That time is free: book it instead of waiting."),
+    "yours_already": _conflict("You have this item booked for that time already."),
     "already_waiting": _conflict("You are already on the waiting list for this at an overlapping time."),
     "waitlist_full": _conflict("You are waiting for {most} things already: leave one of those first."),
     "not_waiting": _conflict(

@@ -12,7 +12,8 @@ Requests for a booking that wins at once: the kind (GetItem), its units (BatchGe
 transaction (TransactWriteItems); +1 TransactGetItems when an API request key is given (a retry of a
 request whose answer was lost finds the booking it made); +2 per lost race. A kind with a limit per
 member (bookings/limits.py, scope: the kind) adds the member's quota (GetItem, +1 BatchGetItem when
-it lists bookings) per attempt, rewritten in the same transaction.
+it lists bookings) per attempt, rewritten in the same transaction; so does a category with a limit
+per member (store/category_limits.py), whose limits as assumed are checked there too.
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ def kind_book(
     if request_key is not None:
         made = made_by_this_request(kind, user_id=user_id, request_key=request_key)
         if made is not None:
+            if offer is not None:  # another offer of this entry made it: that one is theirs
+                raise DomainError("race_lost")
             return made
     busy: TransactWriteError | None = None
     for _ in range(ATTEMPTS):
@@ -104,6 +107,7 @@ def kind_book(
                 end=end,
                 now=now,
                 kind_id=kind.kind_id,
+                category=unit.category,
             )
         try:
             schedule_tx.write(

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from reservations.labels import views as labels_views
+from reservations.waitlist import staff_pages as waitlist_pages
 
 from . import (
     basket_views,
     catalogue_views,
+    category_views,
     csv_views,
     desk_views,
     import_views,
@@ -44,6 +46,7 @@ urlpatterns = [
     path("baskets/<str:basket_id>/cancel/", basket_views.basket_cancel, name="basket_cancel"),
     path("kits/", basket_views.kit_list, name="kits"),
     path("kits/<str:kit_id>/", basket_views.kit_edit, name="kit"),
+    path("categories/", category_views.categories, name="categories"),
     path("kinds/", kind_views.kinds, name="kinds"),
     path("kinds/<str:kind_id>/", kind_views.kind, name="kind"),
     path("kinds/<str:kind_id>/units/", kind_views.unit_add, name="kind_unit_add"),
@@ -51,6 +54,7 @@ urlpatterns = [
     path("kinds/<str:kind_id>/units/<str:unit_id>/remove/", kind_views.unit_remove, name="kind_unit_remove"),
     path("kinds/bookings/<str:reservation_id>/swap/", kind_views.booking_swap, name="kind_swap"),
     path("overdue/", desk_views.overdue, name="overdue"),
+    path("waitlist/", waitlist_pages.waitlist, name="waitlist"),
     path("overdue/<str:reservation_id>/check-in/", overdue_views.overdue_check_in, name="overdue_check_in"),
     path("overdue/<str:reservation_id>/remind/", overdue_views.overdue_remind, name="overdue_remind"),
     path("labels/", labels_views.sheet, name="labels"),

@@ -14,9 +14,11 @@ one is refused before anything is read ("basket_too_large"). The transaction's 4
 too: the lines' schedules are written whole, so a basket whose schedules would not fit is refused
 with the same code (MOST_BYTES).
 
-Limits per member: each item or kind with a limit among the lines adds one action, the member's
-quota record rewritten with the basket's bookings of it (store/quota.py), conditioned on its version;
-a basket whose lines and quotas would pass 100 actions is refused with "basket_too_large".
+Limits per member: each item, kind or category with a limit among the lines adds one action, the
+member's quota record rewritten with the basket's bookings of it (store/quota.py), conditioned on its
+version; each category among the lines adds a ConditionCheck of its limits as assumed
+(store/category_limits.py); a basket whose lines, quotas and checks would pass 100 actions is
+refused with "basket_too_large".
 
 A failure after which the transaction turns out to have committed returns normally: its first
 audit entry is the witness (store.outcome), as for the single-item write.
@@ -33,6 +35,8 @@ from reservations.domain import limits
 from reservations.domain.errors import DomainError
 from reservations.domain.rules import Interval
 
+from . import category_limits
+from .category_limits import Guard
 from .connection import shared_connection
 from .convert import entries_of
 from .errors import cancellation_reasons
@@ -73,16 +77,19 @@ def write(
     basket: BasketRecord | None = None,
     member_id: str | None = None,
     quotas: list[QuotaWrite] | None = None,
+    guards: list[Guard] | None = None,
 ) -> None:
     """Commit every line, or raise having written nothing (a failure after which the transaction
     turns out to have committed returns normally). `basket`: a new basket's record (it must not
-    exist yet); `member_id`: its member, who must exist and be active ("member_unknown")."""
+    exist yet); `member_id`: its member, who must exist and be active ("member_unknown"); `guards`:
+    the lines' categories' limits as assumed (store/category_limits.py; a failed one is read again)."""
     if not lines:
         raise DomainError("basket_empty")
     check_size(len(lines))
-    quotas = quotas or []
-    if FIXED_ACTIONS + ACTIONS_PER_LINE * len(lines) + len(quotas) > MOST_ACTIONS:
-        most = (MOST_ACTIONS - FIXED_ACTIONS - len(quotas)) // ACTIONS_PER_LINE
+    quotas, guards = quotas or [], [g for g in guards or [] if g.check]  # checked now and then only
+    extra = len(quotas) + len(guards)
+    if FIXED_ACTIONS + ACTIONS_PER_LINE * len(lines) + extra > MOST_ACTIONS:
+        most = (MOST_ACTIONS - FIXED_ACTIONS - extra) // ACTIONS_PER_LINE
         raise DomainError("basket_too_large", most=most, count=len(lines))
     for line in lines:
         if len(line.schedule) > max(MOST_ENTRIES, len(line.item.schedule or [])):
@@ -96,6 +103,8 @@ def write(
                 tx.condition_check(UserRecord, member_id, condition=UserRecord.is_active == True)  # noqa: E712
             if basket is not None:
                 tx.save(basket, condition=BasketRecord.basket_id.does_not_exist())
+            for guard in guards:  # next: their reasons' indexes are known
+                category_limits.add_check(tx, guard)
             for line in lines:
                 _add(tx, line)
             for quota in quotas:
@@ -106,7 +115,13 @@ def write(
         reasons = cancellation_reasons(error)
         if member_id is not None and reasons and reasons[0] == "ConditionalCheckFailed":
             raise DomainError("member_unknown") from None
+        first = 1 if member_id is not None else 0  # ConditionChecks go first (pynamodb), in order
+        for guard, reason in zip(guards, reasons[first:], strict=False):
+            if reason == "ConditionalCheckFailed":
+                category_limits.read(guard.category)  # its limits changed: the retry knows them
         raise
+    for guard in guards:
+        category_limits.confirm(guard)
 
 
 def _add(tx: TransactWrite, line: Line) -> None:

@@ -7,6 +7,10 @@ those booked, handed out or returned that end after the start of this week (the 
 returned booking counts until its return). Cancelled and released bookings, and ended ones of
 earlier weeks, drop out here: nothing else ever writes the record.
 
+A category's quota ("<user_id>#category@<epoch>:<key>") works the same for every item and kind's unit of
+the category (store/category_limits.py); seeding it also reads the items of the member's bookings
+for their category.
+
 A member with no record yet for an item or kind may hold bookings of it made before its limit was
 set: the first read seeds the record from the member's own bookings that end after the start of
 this week (one Query of the by_user index, its range key `end`), so a new limit counts them.
@@ -29,7 +33,9 @@ from reservations.domain import lifecycle, member_limits
 from reservations.domain.member_limits import Held, Limits
 from reservations.domain.policy import Policy
 
-from .models import MemberQuotaRecord, QuotaEntry, ReservationRecord
+from .category_limits import Guard
+from .models import ItemRecord, MemberQuotaRecord, QuotaEntry, ReservationRecord
+from .models.items import category_key
 from .timefmt import from_store, to_store
 
 COUNTED = (*lifecycle.ACTIVE_STATUSES, "returned")  # "returned": its hours this week still count
@@ -39,7 +45,17 @@ def limits_of(policy: Policy) -> Limits:
     return Limits(max_active=policy.member_max_active, max_hours_week=policy.member_max_hours_week)
 
 
-def quota_id(user_id: str, *, item_id: str | None = None, kind_id: str | None = None) -> str:
+def quota_id(
+    user_id: str,
+    *,
+    item_id: str | None = None,
+    kind_id: str | None = None,
+    category: str | None = None,
+    epoch: int = 0,
+) -> str:
+    if category is not None:  # limits per category (store/category_limits.py): its key, case-folded, and
+        # the epoch of its limits: a change starts every member's record afresh, seeded from their bookings
+        return f"{user_id}#category@{epoch}:{category_key(category)}"
     return f"{user_id}#kind:{kind_id}" if kind_id else f"{user_id}#item:{item_id}"
 
 
@@ -67,6 +83,16 @@ class QuotaWrite:
     at: datetime
 
 
+@dataclass
+class Quotas:
+    """What a booking's transaction carries for the limits per member: the quota records to rewrite
+    (its item's or kind's, its category's) and the category's limits as assumed, checked there too
+    (store/category_limits.py)."""
+
+    writes: list[QuotaWrite] = field(default_factory=list)
+    category: Guard | None = None
+
+
 def read(quota_key: str, *, now: datetime, tz: tzinfo) -> Quota:
     """The quota and the bookings that still count: 1 GetItem, +1 BatchGetItem when it lists any."""
     since = member_limits.week_start(now, tz)
@@ -91,10 +117,18 @@ def _counted(reservations: Iterable[ReservationRecord], since: datetime) -> list
 
 
 def _seed(quota_key: str, since: datetime) -> list[Held]:
-    """The member's bookings of this item or kind ending after `since`, for a record not yet written."""
+    """The member's bookings of this item, kind or category ending after `since`, for a record not
+    yet written. A category's: the bookings' items are read for their category (one BatchGetItem of
+    the distinct items, category only, per 100; none when the member holds nothing)."""
     user_id, scope = quota_key.split("#", 1)
     what, scope_id = scope.split(":", 1)
     mine = ReservationRecord.by_user.query(user_id, ReservationRecord.end > to_store(since))
+    if what.startswith("category@"):
+        candidates = [r for r in mine if r.status in COUNTED]
+        ids = list(dict.fromkeys(r.item_id for r in candidates))
+        items = ItemRecord.batch_get(ids, attributes_to_get=["item_id", "category"]) if ids else []
+        inside = {i.item_id for i in items if category_key(i.category) == scope_id}
+        return _counted((r for r in candidates if r.item_id in inside), since)
     ours = (r for r in mine if (r.kind_id if what == "kind" else r.item_id) == scope_id)
     return _counted(ours, since)
 

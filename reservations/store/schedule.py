@@ -15,6 +15,8 @@ skips the policy, or an item whose policy predates the check). A shrinking sched
 
 A booking of an item or kind with a limit per member also rewrites the member's quota record,
 conditioned on the version read (store/quota.py): two bookings cannot both slip under a limit.
+A member's booking also carries a ConditionCheck that its category's limits are those it assumed,
+and rewrites the member's quota for the category when it has a limit (store/category_limits.py).
 
 A new booking also carries a ConditionCheck that its member exists and is active, so a booking
 is never made for a deactivated (or made-up) member, even when the deactivation races it.
@@ -29,13 +31,14 @@ from reservations.domain import limits
 from reservations.domain.errors import DomainError
 from reservations.domain.rules import Interval
 
+from . import category_limits
 from .connection import shared_connection
 from .convert import entries_of
 from .errors import cancellation_reasons, is_busy_cancellation, response_code
 from .models import AuditRecord, ItemRecord, ReservationRecord, UserRecord
 from .offer import HoldOffer
 from .outcome import committed, token_for
-from .quota import QuotaWrite
+from .quota import Quotas
 from .quota import add as add_quota
 
 ATTEMPTS = 2  # the first try and one re-check after losing a race
@@ -51,7 +54,7 @@ def write(
     reservation_version: int | None = None,
     require_active: bool = True,
     member_id: str | None = None,
-    quota: QuotaWrite | None = None,
+    quota: Quotas | None = None,
     offer: HoldOffer | None = None,
 ) -> None:
     """Commit the change, or raise having written nothing (a failure after which the change turns
@@ -61,7 +64,9 @@ def write(
     require_active: changes that only shrink a schedule (cancel, check in, check out) go through on
     a retired item too: retiring keeps its bookings, and they must still be closable.
     member_id: a new booking's member, who must exist and be active (DomainError "member_unknown").
-    quota: the member's quota record to rewrite, for an item or kind with a limit per member.
+    quota: the member's quota records to rewrite (an item's or kind's, a category's, with a limit per
+    member), and the ConditionCheck that the item's category has the limits the booking assumed
+    (store/category_limits.py; when it fails, the marker is read so the retry knows them).
     offer: a hold from the waiting list: its entry, still waiting, is marked offered (store/offer.py).
     """
     if len(schedule) > max(MOST_ENTRIES, len(item.schedule or [])):
@@ -69,10 +74,14 @@ def write(
     condition = ItemRecord.version == item.version
     if require_active:
         condition = condition & (ItemRecord.active == True)  # noqa: E712
+    guard = quota.category if quota is not None else None
+    guard = guard if guard is not None and guard.check else None  # checked now and then only
     try:
         with TransactWrite(connection=shared_connection(), client_request_token=token_for(audit_entry)) as tx:
             if member_id is not None:  # first: its cancellation reason is reason 0
                 tx.condition_check(UserRecord, member_id, condition=UserRecord.is_active == True)  # noqa: E712
+            if guard is not None:  # next: its reason's index is known
+                category_limits.add_check(tx, guard)
             if reservation_version is None:
                 tx.save(reservation, condition=ReservationRecord.reservation_id.does_not_exist())
             else:
@@ -83,8 +92,8 @@ def write(
                 condition=condition,
             )
             tx.save(audit_entry, condition=AuditRecord.entity.does_not_exist())
-            if quota is not None:
-                add_quota(tx, quota)
+            for write in quota.writes if quota is not None else []:
+                add_quota(tx, write)
             if offer is not None:
                 offer.add(tx, reservation)
     except TransactWriteError as error:
@@ -93,7 +102,12 @@ def write(
         reasons = cancellation_reasons(error)
         if member_id is not None and reasons and reasons[0] == "ConditionalCheckFailed":
             raise DomainError("member_unknown") from None
+        at = 1 if member_id is not None else 0  # ConditionChecks go first (pynamodb), in order
+        if guard is not None and len(reasons) > at and reasons[at] == "ConditionalCheckFailed":
+            category_limits.read(guard.category)  # the category's limits changed: the retry knows them
         raise
+    if guard is not None:
+        category_limits.confirm(guard)
 
 
 def retry_or_raise(error: TransactWriteError, attempt: int) -> None:

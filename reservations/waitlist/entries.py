@@ -2,7 +2,8 @@
 
 A member joins for one window that is taken now: the window must be one they could book (the
 item's or kind's policy, asked with an empty schedule), and it must not be free — a free window is
-booked, not waited for ("slot_free"). One entry per member, target and overlapping window
+booked, not waited for ("slot_free"), and so is a window of an item the member's own booking holds
+("yours_already"). One entry per member, target and overlapping window
 ("already_waiting"); at most MOST_WAITING entries waiting per member, which bounds what one member
 can make the offer read. Leaving is a conditional write: only a waiting entry can be left, so a
 leave racing the offer has one winner (once offered, the member cancels the hold instead).
@@ -52,7 +53,7 @@ def join(
     """Wait for [start, end) of the item or kind, or raise DomainError having written nothing."""
     now = now or clock.now()
     target = target_of(item_id=item_id, kind_id=kind_id)
-    name = _check_taken(target, start=start, end=end, now=now)
+    name = _check_taken(target, user_id=user_id, start=start, end=end, now=now)
     mine = [e for e in WaitRecord.by_user.query(user_id) if e.status == "waiting"]
     for entry in mine:
         if entry.target == target and from_store(entry.start) < end and start < from_store(entry.end):
@@ -136,7 +137,7 @@ def _status_now(entry_id: str) -> str:
     return str(WaitRecord.get(entry_id, consistent_read=True).status)
 
 
-def _check_taken(target: str, *, start: datetime, end: datetime, now: datetime) -> str:
+def _check_taken(target: str, *, user_id: str, start: datetime, end: datetime, now: datetime) -> str:
     """The target's name, once the window is bookable by the policy but taken now."""
     what, ident = split(target)
     tz = clock.site_tz()
@@ -155,6 +156,9 @@ def _check_taken(target: str, *, start: datetime, end: datetime, now: datetime) 
         try:
             lifecycle.check_book(item=facts, start=start, end=end, now=now, tz=tz)
         except DomainError:
+            overlapping = [i for i in facts.schedule if i.start < end and start < i.end]
+            if overlapping and all(i.user_id == user_id for i in overlapping):
+                raise DomainError("yours_already") from None  # waiting for one's own booking
             return str(item.name)  # taken (or kept free around a booking): worth waiting for
         raise DomainError("slot_free")
     kind = kind_of(ident)

@@ -9,7 +9,9 @@ ordinary booking path (bookings/member.py, kinds/booking.py) with the entry in t
 - an entry gets one hold: its condition (still "waiting") and its reservation id (derived from the
   entry) let one offer of it win; the loser writes nothing and sends nothing.
 An earlier entry whose window is still partly taken does not stop a later one whose window is free
-(it could not have used that time). Entries whose start has passed lapse.
+(it could not have used that time). Entries whose start has passed lapse. A lost race stops the
+offer of that list for now (whoever won goes on, or the next nudge or run does), so a later entry
+never overtakes an earlier one that the time suits.
 
 Who offers: every change that frees time on an item (cancel, early return, no-show release, a
 declined or lapsed request, an expired hold — bookings/change.py) nudges that item's and its kind's
@@ -29,7 +31,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from reservations import clock
 from reservations.bookings.member import reservation_create
@@ -92,9 +94,14 @@ def offer_for(target: str, *, now: datetime) -> int:
         except DomainError as error:
             if error.code in ("member_unknown", "not_found", "item_retired"):
                 _lapse(entry, now)
-            else:  # taken meanwhile, a limit, another offer of this entry: it keeps its place
+            elif error.code == "race_lost":  # another offer or booking is writing here: theirs to finish
+                break  # going on could hold time for a later entry before this one (fair order)
+            else:  # taken meanwhile, or a limit of this member's: it keeps its place
                 logger.info("No hold for waiting entry %s: %s", entry.entry_id, error.code)
             continue
+        except TransactWriteError:  # the store kept refusing as busy: the next nudge or run goes on
+            logger.warning("Offering %s stopped at entry %s: the store is busy", target, entry.entry_id)
+            break
         held += 1
         is_free = _free_check(what, ident, now=now)  # the hold took time: read again
     return held

@@ -15,6 +15,7 @@ from reservations.domain.lifecycle import Actor
 from reservations.kinds.booking import kind_book
 from reservations.kinds.selectors import kind_with_availability, kinds_with_availability
 from reservations.pages import refuse
+from reservations.waitlist.pages import join_offer
 
 from .forms import WindowMixin, dt_field
 
@@ -60,7 +61,7 @@ def kind_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def kind_detail(request: HttpRequest, kind_id: str) -> HttpResponse:
     """A kind: its description, how many units are free for the window asked, and the booking form."""
-    status = 200
+    status, waitlist = 200, None
     if request.method == "POST":
         form = KindBookingForm(request.POST)
         if form.is_valid():
@@ -71,6 +72,7 @@ def kind_detail(request: HttpRequest, kind_id: str) -> HttpResponse:
                     actor=Actor(user_id=str(request.user.pk), role=getattr(request.user, "role", "member")),
                 )  # fmt: skip
             except DomainError as error:
+                waitlist = join_offer("kind", kind_id, error, form.cleaned_data)  # none left: wait for one
                 status = refuse(form, error)
             else:
                 messages.success(request, f"Booked: one {reservation.kind_name}.")
@@ -86,4 +88,4 @@ def kind_detail(request: HttpRequest, kind_id: str) -> HttpResponse:
         if error.code == "not_found":
             raise Http404(error.message) from None
         raise
-    return render(request, "web/kind_detail.html", {"row": row, "form": form}, status=status)
+    return render(request, "web/kind_detail.html", {"row": row, "form": form, "waitlist": waitlist}, status=status)

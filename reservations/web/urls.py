@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reservations.waitlist import pages as hold_pages
+from reservations.waitlist import pages as waitlist_pages
 
 from . import basket_views, calendar_views, kind_views, schedule_views, series_views, views
 
@@ -18,7 +18,10 @@ urlpatterns = [
     path("bookings/<str:reservation_id>/calendar.ics", calendar_views.booking_ics, name="booking_ics"),
     path("bookings/<str:reservation_id>/prolong/", views.prolong, name="prolong"),
     path("bookings/<str:reservation_id>/cancel/", views.cancel, name="cancel"),
-    path("bookings/<str:reservation_id>/confirm/", hold_pages.confirm, name="confirm_hold"),
+    path("bookings/<str:reservation_id>/confirm/", waitlist_pages.confirm, name="confirm_hold"),
+    path("waitlist/", waitlist_pages.waitlist, name="waitlist"),
+    path("waitlist/join/", waitlist_pages.join, name="waitlist_join"),
+    path("waitlist/<str:entry_id>/leave/", waitlist_pages.leave, name="waitlist_leave"),
     path("basket/", basket_views.basket_new, name="basket_new"),
     path("basket/add/", basket_views.basket_add, name="basket_add"),
     path("basket/remove/", basket_views.basket_remove, name="basket_remove"),

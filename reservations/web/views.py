@@ -27,6 +27,7 @@ from reservations.pages import refuse
 from reservations.store.convert import policy_of, schedule_of
 from reservations.store.models import ItemRecord
 from reservations.store.timefmt import from_store
+from reservations.waitlist.pages import join_offer
 
 from . import pickers, presenters, schedule_views
 from .forms import BookingForm, CatalogueFilterForm, ProlongForm
@@ -83,8 +84,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 def _item_page(
-    request: HttpRequest, item_id: str, form: BookingForm, status: int = 200, *, explain: bool = False
-) -> HttpResponse:
+    request: HttpRequest, item_id: str, form: BookingForm, status: int = 200, *, explain: bool = False,
+    refused: DomainError | None = None,  # a booking refused for a taken time: the waiting list is offered
+) -> HttpResponse:  # fmt: skip
     day_form, day, window = schedule_views.item_schedule_input(request.GET, form)
     try:
         detail = catalogue_details.item_detail(  # with its description: one BatchGetItem
@@ -94,6 +96,7 @@ def _item_page(
         raise Http404(error.message) from None
     context = {"detail": detail, "form": form, **schedule_views.item_schedule_context(detail, day_form)}
     context["picker"] = _booking_picker(detail.item, form, explain=explain, shown_day=day)
+    context["waitlist"] = join_offer("item", item_id, refused, form.cleaned_data) if refused else None
     status = 400 if status == 200 and day_form.errors else status  # a malformed `day` is shown, not replaced
     return render(request, "web/item_detail.html", context, status=status)
 
@@ -147,14 +150,11 @@ def book(request: HttpRequest, item_id: str) -> HttpResponse:
         return _item_page(request, item_id, form, status=422)
     try:
         reservation = member.reservation_create(
-            user_id=str(request.user.pk),
-            item_id=item_id,
-            start=form.cleaned_data["start"],
-            end=form.cleaned_data["end"],
-            actor=_actor(request),  # its role: staff booking for themselves skip limits per member
-        )
+            user_id=str(request.user.pk), item_id=item_id, start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"], actor=_actor(request),  # its role: staff for themselves skip member limits
+        )  # fmt: skip
     except DomainError as error:
-        return _item_page(request, item_id, form, status=refuse(form, error))
+        return _item_page(request, item_id, form, status=refuse(form, error), refused=error)
     messages.success(request, f"Booked: {reservation.shown_name}.")
     return redirect("web:booking", reservation_id=reservation.reservation_id)
 

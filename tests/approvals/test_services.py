@@ -172,11 +172,12 @@ def test_a_basket_line_needing_approval_is_a_request(gated, item, member, staff)
 
 
 def test_requests_per_decision(gated, member, staff, dynamo_calls):
-    """approve / decline: one TransactGetItems, one TransactWriteItems, the email's user read."""
+    """approve / decline: one TransactGetItems, one TransactWriteItems, the email's user read; a decline
+    frees the time, so it also asks the waiting list (one Query: nobody waiting)."""
     first, second = book(gated, member, *future_slot(days=1)), book(gated, member, *future_slot(days=2))
     dynamo_calls.clear()
     approvals.reservation_approve(actor=as_staff(staff.pk), reservation_id=first.reservation_id)
     assert dynamo_calls == ["TransactGetItems", "TransactWriteItems", "GetItem"]
     dynamo_calls.clear()
     approvals.reservation_decline(actor=as_staff(staff.pk), reservation_id=second.reservation_id, reason="No")
-    assert dynamo_calls == ["TransactGetItems", "TransactWriteItems", "GetItem"]
+    assert dynamo_calls == ["TransactGetItems", "TransactWriteItems", "Query", "GetItem"]

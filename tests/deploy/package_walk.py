@@ -131,6 +131,7 @@ def setup() -> dict[str, str]:
     from reservations.series.book import series_create
     from reservations.series.expand import Repeat
     from reservations.store.tables import create_tables
+    from reservations.waitlist.entries import join
 
     create_tables()  # what the stack does in AWS (the function never creates tables there)
     users = {
@@ -163,7 +164,15 @@ def setup() -> dict[str, str]:
         repeat=Repeat(start=later + timedelta(days=7), end=later + timedelta(days=7, hours=1), every="weekly", count=2),
         now=now,
     )
+    taken = later + timedelta(hours=2)  # the staff member's hour of the item, which the member waits for
+    member_bookings.reservation_create(
+        user_id=users["staff"].pk, item_id=item.item_id, start=taken, end=taken + timedelta(hours=1), now=now
+    )
+    waiting = join(
+        user_id=users["member"].pk, item_id=item.item_id, start=taken, end=taken + timedelta(hours=1), now=now
+    )
     return {
+        "entry_id": waiting.entry_id,
         "item_id": item.item_id,
         "kind_id": kind.kind_id,
         "series_id": series.series_id,

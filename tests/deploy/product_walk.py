@@ -20,8 +20,10 @@ from reservations.jobs import JOBS
 from reservations.lambda_app import handler
 from reservations.store.models import ReservationRecord
 from reservations.store.timefmt import to_store
+from reservations.waitlist import offer as waitlist_offer
+from reservations.waitlist.entries import join
 from tests.api.conftest import Api
-from tests.factories import at, make_item
+from tests.factories import at, make_item, make_user
 from tests.jobs.helpers import END, START, booking, check_out
 from tests.security.test_post_walk import WATCHED, client_for, needed, post, restore, rows, store, url_of
 from tests.security.walk_world import BODIES, NO_WRITE, build_world
@@ -90,7 +92,15 @@ def run_jobs(monkeypatch, member) -> dict[str, Any]:
     booking(user=member, item=make_item(name="Jobs studio", needs_approval=True), start=START, end=END)  # undecided
     hold = booking(user=member, item=make_item(name="Jobs loft"), start=START, end=END)  # offered, not confirmed
     hold.update(actions=[ReservationRecord.status.set("held"), ReservationRecord.hold_expires_at.set(to_store(START))])
+    waited = make_item(name="Jobs loft 2")  # someone waits for it; its booking goes without a nudge
+    other = make_user(email="jobs-other@example.com")
+    taken = booking(user=other, item=waited, start=START, end=END)
+    join(user_id=member.pk, item_id=waited.item_id, start=START, end=END)
+    with monkeypatch.context() as quiet:
+        quiet.setattr(waitlist_offer, "after_freeing", lambda item, now: None)
+        reservation_cancel(user_id=other.pk, reservation_id=taken.reservation_id)
     moments = {
+        "offer_holds": START - timedelta(minutes=20),  # the freed loft 2, held for the member
         "release_no_shows": START + timedelta(minutes=45),
         "lapse_pending": START + timedelta(minutes=45),
         "expire_holds": START + timedelta(minutes=45),  # the hold below expired unconfirmed

@@ -28,6 +28,7 @@ from reservations.store.models import (
     ReservationRecord,
     UserEmail,
     UserRecord,
+    WaitRecord,
 )
 from tests.security.walk_world import (
     BODIES,
@@ -70,7 +71,7 @@ def url_of(template: str, ids: dict[str, str]) -> str:
     if template in REGEX_URLS:
         return REGEX_URLS[template]
     names = {param: ids[key] for param, key in PATH_OVERRIDES.get(template, {}).items()}
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(names.get(m[1], ids[m[1]])), template)
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(names[m[1]] if m[1] in names else ids[m[1]]), template)
 
 
 def client_for(user) -> Client:
@@ -100,7 +101,7 @@ def rows(table: str) -> list[dict]:
 
 WATCHED = [
     m.Meta.table_name
-    for m in (ItemRecord, KindRecord, ReservationRecord, UserRecord, UserEmail, ApiTokenRecord, AuditRecord)
+    for m in (ItemRecord, KindRecord, ReservationRecord, UserRecord, UserEmail, ApiTokenRecord, AuditRecord, WaitRecord)
 ]
 
 

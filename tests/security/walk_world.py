@@ -12,9 +12,9 @@ from reservations.accounts.tokens import token_create
 from reservations.bookings import desk
 from reservations.bookings import member as member_bookings
 from reservations.catalogue import import_jobs
-from tests.approvals.route_scenarios import APPROVAL_BODIES, APPROVAL_PATHS, pending_of
 from tests.factories import PASSWORD, as_staff, future_slot, make_item, make_user
-from tests.waitlist.route_scenarios import HOLD_BODIES, HOLD_PATHS, held_of
+
+from .walk_features import FEATURE_BODIES, FEATURE_PATHS, feature_ids
 
 CSRF = "Walk0Csrf1Secret2Of3Thirty4Two5x"  # a valid 32-character CSRF secret, sent as cookie and header
 
@@ -42,7 +42,7 @@ PATH_OVERRIDES = {
     "staff/kinds/bookings/<str:reservation_id>/swap/": {"reservation_id": "kind_booking_id"},
     "api/v1/staff/reservations/<str:reservation_id>/swap": {"reservation_id": "kind_booking_id"},
     "api/v1/staff/kinds/<str:kind_id>/units/<str:unit_id>/remove": {"unit_id": "api_unit_id"},
-} | {**APPROVAL_PATHS, **HOLD_PATHS}
+} | FEATURE_PATHS
 # Accepted POSTs that write nothing even for the right caller (the refusal status is what guards them).
 NO_WRITE = {
     "staff/users/<str:user_id>/set-password-link/": "renders the set-password link, writes nothing",
@@ -203,7 +203,7 @@ BODIES = {
     "api/v1/staff/users/<str:user_id>/role": lambda w: {"role": "staff"},
     "api/v1/staff/users/<str:user_id>/deactivate": lambda w: {"reason": "left"},
     "api/v1/staff/users/<str:user_id>/reactivate": lambda w: {"reason": "back"},
-} | {**APPROVAL_BODIES, **HOLD_BODIES}
+} | FEATURE_BODIES
 
 
 def build_world():
@@ -243,10 +243,9 @@ def build_world():
         "basket_id": bag,
         "out_basket_id": out_bag,
         "kit_id": kit,
-        "pending_id": pending_of(w),
-        "held_id": held_of(w),
         "series_id": series_of(w),
         **kinds_of(w),
+        **feature_ids(w),
         "job_id": import_jobs.start(actor_id=w.staff.pk, text="name,category\nSaw,Tools\n").job_id,
     }
     return w

@@ -18,6 +18,9 @@ def staff_urls(item_id: str, reservation_id: str, user_id: str) -> list[tuple[st
     return [
         ("get", "/staff/", STAFF),
         ("get", "/staff/items/", STAFF),
+        ("get", "/staff/waitlist/", STAFF),
+        ("get", "/staff/categories/", STAFF),
+        ("post", "/staff/categories/", STAFF),
         ("get", "/staff/items/new/", STAFF),
         ("post", "/staff/items/new/", STAFF),
         ("get", "/staff/items/import/", STAFF),

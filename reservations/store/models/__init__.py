@@ -31,6 +31,7 @@ Access patterns (every request path is a GetItem, Query, BatchGetItem or transac
 | a basket and its lines (reservations/baskets/) | baskets                         | basket_id (lines hold reservation ids)     |
 | a reservation's basket                       | reservations.basket_id          | then baskets by basket_id                  |
 | a member's bookings of a limited item / kind  | member-quotas (GetItem, then reservations BatchGetItem) | quota_id = "<user_id>#item:<id>" / "#kind:<id>" (models/quotas.py) |
+| ... of a limited category; the category's limits | member-quotas; items (the category's marker) | quota_id = "<user_id>#category:<key>"; item_id = "#category#<key>" |
 | kits by name (members and staff list them)   | kits, GSI by_name               | kits_pk = "KITS", name_key                 |
 | a series and its occurrences (reservations/series/) | series, then reservations (BatchGetItem) | series_id (lists reservation ids) |
 | audit entries per entity, newest first, paged | audit                           | entity = "item#<id>" / "reservation#<id>" / "user#<id>" / "import#<id>", at |

@@ -123,6 +123,11 @@ class ItemRecord(BaseModel):
     member_max_active = NumberAttribute(null=True)  # absent: 0, no limit (domain/member_limits.py)
     member_max_hours_week = NumberAttribute(null=True)  # absent: 0, no limit
     needs_approval = BooleanAttribute(null=True)  # absent: False (bookings/approvals.py)
+    # A category's marker only (catalogue/categories.py): its limits per member across the category's
+    # items and units (store/category_limits.py). Absent: 0, no limit.
+    category_max_active = NumberAttribute(null=True)
+    category_max_hours_week = NumberAttribute(null=True)
+    category_limits_epoch = NumberAttribute(null=True)  # bumped by every change of them; absent: 0
     # The schedule: active bookings, and its version, bumped by every change of the schedule.
     schedule = ListAttribute(of=ScheduleEntry, default=list)
     version = NumberAttribute(default=0)

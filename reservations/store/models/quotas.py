@@ -1,6 +1,7 @@
 """Limits per member: one small record per member and limited item or kind (domain/member_limits.py).
 
-Key: quota_id = "<user_id>#item:<item_id>" or "<user_id>#kind:<kind_id>". It lists the member's
+Key: quota_id = "<user_id>#item:<item_id>", "<user_id>#kind:<kind_id>" or "<user_id>#category:<key>"
+(limits per category: store/category_limits.py). It lists the member's
 bookings that may still count toward the limit (reservation id, start, end) and a `version`. A
 booking of an item or kind with a limit reads it (consistent) with the bookings it lists (one
 BatchGetItem, consistent), keeps those that still count, and rewrites it with the new booking in

@@ -1,4 +1,5 @@
-"""A held booking's deadline on pages: `{{ r.hold_expires_at|hold_deadline }}` → "14:30" (site time)."""
+"""A held booking's deadline on pages: `{{ r.hold_expires_at|hold_deadline }}` → "14:30" today, else
+"Thu 3 Dec 01:30" (site time)."""
 
 from __future__ import annotations
 
@@ -12,4 +13,10 @@ register = template.Library()
 
 @register.filter
 def hold_deadline(stored: str | None) -> str:
-    return from_store(stored).astimezone(clock.site_tz()).strftime("%H:%M") if stored else ""
+    if not stored:
+        return ""
+    tz = clock.site_tz()
+    local = from_store(stored).astimezone(tz)
+    if local.date() == clock.now().astimezone(tz).date():
+        return local.strftime("%H:%M")
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
