@@ -22,7 +22,7 @@ CATEGORY_LIMITS = Shape(
         ),
         "max_hours_week": Field(
             INTEGER, lambda c: c.limits.max_hours_week,
-            "At most this many booked hours a week (Monday 00:00 to Monday 00:00, site time) per member "
+            "At most this many booked hours a week (weeks start on Monday at 00:00, site time) per member "
             "across the category's items and units (0: no limit).",
         ),
     },

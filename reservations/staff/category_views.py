@@ -31,7 +31,7 @@ class CategoryLimitsForm(forms.Form):
         label="At most h hours a week per member",
         min_value=0,
         max_value=LIMITS["member_max_hours_week"],
-        help_text="Monday 00:00 to Monday 00:00; 0: no limit.",
+        help_text="Weeks start on Monday at 00:00 (site time); 0: no limit.",
     )
 
 
