@@ -16,6 +16,7 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError
 
 from reservations import clock
+from reservations.bookings import freed
 from reservations.bookings.limits import refuse_in_basket
 from reservations.bookings.records import audit_entry, interval, replaced, required_reason, snapshot, without
 from reservations.domain import lifecycle, rules
@@ -58,6 +59,7 @@ def basket_change(
             raise DomainError("not_found")
         lines: list[basket_tx.Line] = []
         refusals: list[LineRefusal] = []
+        freeing: list[ItemRecord] = []  # the items whose time the change gives back
         for n, both in enumerate(state.lines, 1):
             reservation, item = both.reservation, both.item
             read_version = int(reservation.version)
@@ -81,6 +83,8 @@ def basket_change(
             )
             pruned = rules.prune(schedule, now, buffer_minutes=policy_of(item).buffer_minutes)
             lines.append(basket_tx.Line(item, pruned, reservation, entry, read_version, require_active))
+            if freed.gave_time_back(before, reservation):
+                freeing.append(item)
         if refusals:
             raise refused(refusals)
         if not lines:
@@ -91,6 +95,8 @@ def basket_change(
         except TransactWriteError as error:
             schedule_tx.retry_or_raise(error, attempt)
             continue
+        for freed_item in freeing:
+            freed.announce(freed_item, now)  # the waiting list's turn
         return state
     raise AssertionError("unreachable")
 

@@ -98,16 +98,9 @@ def change_outcome(
                 require_active=require_active,
                 quota=quota_write,
             )
-            if _freed(before, reservation):
+            if freed.gave_time_back(before, reservation):
                 freed.announce(item, now)  # the waiting list's turn
             return Outcome(reservation, applied=True)
         except TransactWriteError as error:
             schedule_tx.retry_or_raise(error, attempt)
     raise AssertionError("unreachable")
-
-
-def _freed(before: dict[str, Any], after: ReservationRecord) -> bool:
-    """Did the change give time back (closed an active booking, or moved its end earlier)?"""
-    was_active = before["status"] in lifecycle.ACTIVE_STATUSES
-    closed = was_active and after.status not in lifecycle.ACTIVE_STATUSES
-    return closed or (was_active and after.end < before["end"])

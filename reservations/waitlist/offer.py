@@ -14,9 +14,10 @@ offer of that list for now (whoever won goes on, or the next nudge or run does),
 never overtakes an earlier one that the time suits.
 
 Who offers: every change that frees time on an item (cancel, early return, no-show release, a
-declined or lapsed request, an expired hold — bookings/change.py) nudges that item's and its kind's
-lists at once, after its commit; the `offer_holds` job (every 5 minutes) offers whatever a nudge
-missed (a basket's cancellation, a failed nudge). An expired hold frees its slot, which nudges the
+declined or lapsed request, an expired hold, a basket cancelled or returned: bookings/change.py and
+baskets/change.py send bookings.freed.time_freed) nudges that item's and its kind's lists at once,
+after its commit; the `offer_holds` job (every 5 minutes) offers whatever a nudge missed (the store
+failed during it). An expired hold frees its slot, which nudges the
 next in line: the hold passes on.
 
 Requests: a nudge 1 Query per list (item, and its kind for a unit), nothing more while nobody

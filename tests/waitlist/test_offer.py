@@ -185,3 +185,17 @@ def test_no_waiting_for_ones_own_booking(taken):
     assert (
         code_of(lambda: entries.join(user_id=holder.pk, item_id=item.item_id, start=start, end=end)) == "yours_already"
     )
+
+
+def test_a_cancelled_basket_offers_its_items_time(aws):
+    from reservations.baskets.book import basket_create
+    from reservations.baskets.change import basket_cancel
+
+    tent, stove = make_item(name="Tent"), make_item(name="Stove")
+    holder, waiter = make_user(email="h@example.com"), make_user(email="w@example.com")
+    start, end = future_slot(hours=2)
+    bag = basket_create(user_id=holder.pk, item_ids=[tent.item_id, stove.item_id], start=start, end=end)
+    entries.join(user_id=waiter.pk, item_id=stove.item_id, start=start, end=end)
+    basket_cancel(user_id=holder.pk, basket_id=bag.basket_id)
+    (hold,) = active_on(stove.item_id)
+    assert hold.user_id == waiter.pk and hold.status == "held" and active_on(tent.item_id) == []
