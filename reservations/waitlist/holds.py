@@ -34,7 +34,8 @@ def reservation_confirm(
     expected_version: int | None = None,
     request_key: str | None = None,
 ) -> ReservationRecord:
-    """held → booked, by its owner before the hold expires. Its schedule entry stays."""
+    """held → booked (a request, for an item that needs approval), by its owner before the hold
+    expires; emailed as a booking is. Its schedule entry stays."""
     now = now or clock.now()
 
     def decide(
@@ -46,7 +47,7 @@ def reservation_confirm(
         reservation.hold_expires_at = None
         return schedule
 
-    return change_outcome(
+    confirmed, applied = change_outcome(
         reservation_id=reservation_id,
         actor=actor,
         now=now,
@@ -56,7 +57,10 @@ def reservation_confirm(
         expected_version=expected_version,
         require_active=False,
         request_key=request_key,
-    ).reservation
+    )
+    if applied:  # the member's receipt, as for any booking (a request's, for an item that needs approval)
+        notifications.send("requested" if confirmed.status == "pending" else "booked", confirmed)
+    return confirmed
 
 
 def reservation_expire_hold(*, reservation_id: str, now: datetime | None = None) -> ReservationRecord:

@@ -199,3 +199,29 @@ def test_a_cancelled_basket_offers_its_items_time(aws):
     basket_cancel(user_id=holder.pk, basket_id=bag.basket_id)
     (hold,) = active_on(stove.item_id)
     assert hold.user_id == waiter.pk and hold.status == "held" and active_on(tent.item_id) == []
+
+
+def test_a_confirmed_hold_is_emailed_as_a_booking_or_as_a_request(aws):
+    for needs_approval, subject in ((False, "Booked: "), (True, "Request received: ")):
+        item = make_item(name=f"Studio {needs_approval}", needs_approval=needs_approval)
+        holder, waiter = (
+            make_user(email=f"h{needs_approval}@example.com"),
+            make_user(email=f"w{needs_approval}@example.com"),
+        )
+        start, end = future_slot(hours=1)
+        r = member_bookings.reservation_create(
+            user_id=holder.pk,
+            item_id=item.item_id,
+            start=start,
+            end=end,
+            actor=lifecycle.Actor(user_id=holder.pk, role="staff"),
+        )
+        entries.join(user_id=waiter.pk, item_id=item.item_id, start=start, end=end)
+        member_bookings.reservation_cancel(user_id=holder.pk, reservation_id=r.reservation_id)
+        (hold,) = active_on(item.item_id)
+        mail.outbox.clear()
+        confirmed = holds.reservation_confirm(
+            actor=lifecycle.Actor(user_id=waiter.pk), reservation_id=hold.reservation_id
+        )
+        assert confirmed.status == ("pending" if needs_approval else "booked")
+        assert [m.subject.split(":")[0] + ": " for m in mail.outbox] == [subject]
