@@ -173,6 +173,7 @@ def setup() -> dict[str, str]:
     )
     return {
         "entry_id": waiting.entry_id,
+        "name": item.category,  # a category (its limits' route)
         "item_id": item.item_id,
         "kind_id": kind.kind_id,
         "series_id": series.series_id,
