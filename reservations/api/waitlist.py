@@ -20,7 +20,7 @@ from . import staff_serialize as ss
 from .forms import OffsetDateTimeField, window_problem
 from .http import Call, Endpoint, Reply, route
 
-JOIN_ERRORS = ("waitlist_target", "slot_free", "already_waiting", "waitlist_full", "not_found", "race_lost",
+JOIN_ERRORS = ("waitlist_target", "slot_free", "yours_already", "already_waiting", "waitlist_full", "not_found", "race_lost",
                *POLICY_RULES)  # fmt: skip
 
 

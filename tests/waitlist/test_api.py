@@ -3,6 +3,7 @@ codes otherwise (someone else's: not_found; expired: hold_expired; not held: not
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from django.test import Client
@@ -178,3 +179,10 @@ def test_a_join_or_leave_retried_with_its_idempotency_key_is_replayed(member, it
     leave = f"{first['Location']}/leave"
     left, again = (api.post(leave, headers={"Idempotency-Key": "leave-once"}) for _ in range(2))
     assert left.status_code == 200 and again.get("Idempotent-Replayed") == "true" and again.content == left.content
+
+
+def test_the_openapi_document_lists_the_joins_refusals(aws):
+    doc = Client().get("/api/v1/openapi.json").json()
+    text = json.dumps(doc["paths"]["/api/v1/waitlist"]["post"])
+    for code in ("slot_free", "yours_already", "already_waiting", "waitlist_full"):
+        assert code in text, code
