@@ -34,6 +34,7 @@ from pynamodb.models import Model
 from reservations import clock, notifications
 from reservations.accounts.users import user_by_id
 from reservations.bookings import approvals, desk
+from reservations.bookings.system import sweep
 from reservations.domain import rules
 from reservations.domain.errors import DomainError
 from reservations.store.convert import policy_of
@@ -147,16 +148,12 @@ def release_no_shows(*, now: datetime | None = None) -> Result:
 def lapse_pending(*, now: datetime | None = None) -> Result:
     """Requests (pending) not approved or declined by their start: cancelled, slot freed, member emailed."""
     now = now or clock.now()
-    lapsed = 0
-    for r in ReservationRecord.by_status_end.query(
-        "pending", filter_condition=ReservationRecord.start <= to_store(now)
-    ):
-        try:
-            approvals.reservation_lapse(reservation_id=r.reservation_id, now=now)
-        except DomainError as error:  # decided, cancelled or lapsed meanwhile: nothing to do
-            logger.info("Request %s not lapsed: %s", r.reservation_id, error.code)
-            continue
-        lapsed += 1
+    lapsed = sweep(
+        "pending",
+        ReservationRecord.start <= to_store(now),
+        lambda reservation_id: approvals.reservation_lapse(reservation_id=reservation_id, now=now),
+        "Request",
+    )
     return {"lapsed": lapsed}
 
 

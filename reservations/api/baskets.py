@@ -20,7 +20,7 @@ from reservations.domain import lifecycle, limits
 from reservations.domain.errors import POLICY_RULES
 from reservations.store import basket as basket_tx
 
-from .forms import OffsetDateTimeField, TextField, window_problem
+from .forms import OffsetDateTimeField, TextField, WindowForm
 from .http import Call, Endpoint, Reply, route
 from .serialize import RESERVATION
 from .shapes import DATETIME, STRING, Field, Shape, attr, many, nullable
@@ -45,18 +45,6 @@ class ItemIdsField(forms.Field):
         if len(value) > self.MOST_IDS:
             raise forms.ValidationError(f"A basket holds at most {basket_tx.MOST_LINES} lines.")
         return value
-
-
-class WindowForm(forms.Form):
-    start = OffsetDateTimeField()
-    end = OffsetDateTimeField()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        problem = window_problem(data.get("start"), data.get("end"), both=True)
-        if problem:
-            self.add_error("end", problem)
-        return data
 
 
 class BasketCreateForm(WindowForm):

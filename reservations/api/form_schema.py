@@ -16,7 +16,9 @@ NOT_BLANK = r"^(?![\s\x1c-\x1f\x85]*$)[^\x00]*$"
 
 
 def form_schema(form_class: type[forms.Form], schemas: dict[str, Any]) -> dict[str, Any]:
-    fields = form_class.base_fields
+    fields = dict(form_class.base_fields)
+    order = [name for name in form_class.field_order or [] if name in fields]  # as the form orders them
+    fields = {**{name: fields[name] for name in order}, **fields}
     out: dict[str, Any] = {
         "type": "object",
         "properties": {name: {**field_schema(f, schemas), **about(f)} for name, f in fields.items()},

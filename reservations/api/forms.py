@@ -174,6 +174,21 @@ def window_problem(start: datetime | None, end: datetime | None, *, both: bool) 
     return ""
 
 
+# A [start, end) window with offsets, the end after the start: the base of every API body that asks
+# for one (a subclass lists its own fields first with `field_order`). No docstring: it would become
+# the schema's description in the OpenAPI document.
+class WindowForm(forms.Form):
+    start = OffsetDateTimeField()
+    end = OffsetDateTimeField()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        problem = window_problem(data.get("start"), data.get("end"), both=True)
+        if problem:
+            self.add_error("end", problem)
+        return data
+
+
 class PageForm(forms.Form):
     limit = forms.IntegerField(required=False, min_value=1, max_value=100, help_text="Page size (default 20).")
     cursor = forms.CharField(required=False, max_length=2000, help_text="`next_cursor` of the previous page.")

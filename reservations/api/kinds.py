@@ -16,7 +16,7 @@ from reservations.kinds.selectors import KINDS_PER_PAGE, kind_with_availability
 from reservations.kinds.selectors import kinds_with_availability as kinds_listed
 from reservations.kinds.units import kind_policy
 
-from .forms import OffsetDateTimeField, window_problem
+from .forms import OffsetDateTimeField, WindowForm, window_problem
 from .http import Call, Endpoint, Reply, route
 from .serialize import NEXT_CURSOR, POLICY, RESERVATION_FIELDS, etag
 from .shapes import INTEGER, STRING, Field, Shape, many, nullable
@@ -46,16 +46,8 @@ class KindListForm(KindWindowForm, KindCursorForm):
     pass
 
 
-class KindBookingForm(forms.Form):
-    start = OffsetDateTimeField()
-    end = OffsetDateTimeField()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        problem = window_problem(data.get("start"), data.get("end"), both=True)
-        if problem:
-            self.add_error("end", problem)
-        return data
+class KindBookingForm(WindowForm):
+    pass
 
 
 KIND_FIELDS: dict[str, Field] = {

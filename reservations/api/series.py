@@ -17,7 +17,7 @@ from reservations.series import book, cancel
 from reservations.series.expand import EVERY, MOST_OCCURRENCES, Repeat
 from reservations.series.preview import Preview, SeriesState, read_own_series, series_preview
 
-from .forms import DateField, IdField, OffsetDateTimeField, StrictIntegerField, window_problem
+from .forms import DateField, IdField, OffsetDateTimeField, StrictIntegerField, WindowForm
 from .http import Call, Endpoint, Reply, route
 from .serialize import RESERVATION
 from .shapes import BOOLEAN, DATETIME, INTEGER, STRING, Field, Shape, attr, enum, many, nullable, of
@@ -39,20 +39,13 @@ class StartsField(forms.Field):
         return [OffsetDateTimeField().clean(v) for v in value]
 
 
-class RepeatForm(forms.Form):
+class RepeatForm(WindowForm):
     item_id = IdField()
     start = OffsetDateTimeField(help_text="The first occurrence.")
-    end = OffsetDateTimeField()
     every = forms.ChoiceField(choices=[(k, k) for k in EVERY])
     until = DateField(required=False, help_text="The last day (site-local, inclusive); or `count`.")
     count = StrictIntegerField(required=False, min_value=1, max_value=MOST_OCCURRENCES, help_text="How many times.")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        problem = window_problem(data.get("start"), data.get("end"), both=True)
-        if problem:
-            self.add_error("end", problem)
-        return data
+    field_order = ["item_id", "start", "end", "every", "until", "count"]
 
 
 class SeriesCreateForm(RepeatForm):

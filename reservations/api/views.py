@@ -25,7 +25,15 @@ from reservations.domain.errors import POLICY_RULES, DomainError
 from reservations.store.ids import is_id
 
 from . import serialize as s
-from .forms import MAX_WINDOW_DAYS, OffsetDateTimeField, PageForm, StrictBooleanField, TextField, window_problem
+from .forms import (
+    MAX_WINDOW_DAYS,
+    OffsetDateTimeField,
+    PageForm,
+    StrictBooleanField,
+    TextField,
+    WindowForm,
+    window_problem,
+)
 from .http import Call, Endpoint, Reply, route
 
 DEFAULT_LIMIT = 20
@@ -86,17 +94,9 @@ class ReservationListForm(PageForm):
     )
 
 
-class ReservationCreateForm(forms.Form):
+class ReservationCreateForm(WindowForm):
     item_id = forms.CharField(max_length=limits.ID)  # the service checks it (store.ids.is_id) before any read
-    start = OffsetDateTimeField()
-    end = OffsetDateTimeField()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        problem = window_problem(data.get("start"), data.get("end"), both=True)
-        if problem:
-            self.add_error("end", problem)
-        return data
+    field_order = ["item_id", "start", "end"]
 
 
 class ProlongForm(forms.Form):

@@ -17,26 +17,18 @@ from reservations.waitlist import entries
 
 from . import serialize as s
 from . import staff_serialize as ss
-from .forms import OffsetDateTimeField, window_problem
+from .forms import WindowForm
 from .http import Call, Endpoint, Reply, route
 
 JOIN_ERRORS = ("waitlist_target", "slot_free", "yours_already", "already_waiting", "waitlist_full", "not_found", "race_lost",
                *POLICY_RULES)  # fmt: skip
 
 
-class JoinForm(forms.Form):
+class JoinForm(WindowForm):
     # Checked by the service (store.ids.is_id) before any read, as POST /api/v1/reservations does.
     item_id = forms.CharField(required=False, max_length=limits.ID, help_text="The item to wait for; or `kind_id`.")
     kind_id = forms.CharField(required=False, max_length=limits.ID, help_text="Any unit of this kind; or `item_id`.")
-    start = OffsetDateTimeField()
-    end = OffsetDateTimeField()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        problem = window_problem(data.get("start"), data.get("end"), both=True)
-        if problem:
-            self.add_error("end", problem)
-        return data
+    field_order = ["item_id", "kind_id", "start", "end"]
 
 
 def entry_reply(entry: Any, status: int = 200) -> Reply:

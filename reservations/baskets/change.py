@@ -18,7 +18,15 @@ from pynamodb.exceptions import TransactWriteError
 from reservations import clock
 from reservations.bookings import freed
 from reservations.bookings.limits import refuse_in_basket
-from reservations.bookings.records import audit_entry, interval, replaced, required_reason, snapshot, without
+from reservations.bookings.records import (
+    audit_entry,
+    interval,
+    mark_cancelled,
+    replaced,
+    required_reason,
+    snapshot,
+    without,
+)
 from reservations.domain import lifecycle, rules
 from reservations.domain.errors import DomainError
 from reservations.store import basket as basket_tx
@@ -192,9 +200,7 @@ def basket_staff_cancel(
         if r.status in ("cancelled", "returned"):
             return None
         allowed.staff_cancel.check()
-        r.status = "cancelled"
-        r.cancelled_at = to_store(now)
-        r.cancel_reason = reason
+        mark_cancelled(r, now, reason)
         return without(schedule, r)
 
     state = basket_change(

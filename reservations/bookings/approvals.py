@@ -19,10 +19,10 @@ from datetime import datetime
 from reservations import clock, notifications
 from reservations.domain import lifecycle, rules
 from reservations.store.models import ItemRecord, ReservationRecord
-from reservations.store.timefmt import to_store
 
-from .change import change, change_outcome
-from .records import required_reason, without
+from .change import change_outcome
+from .records import mark_cancelled, required_reason, without
+from .system import system_cancel
 
 LAPSED = "not_approved"  # cancel_reason of a request nobody decided before its start
 
@@ -79,7 +79,7 @@ def reservation_decline(
         reservation: ReservationRecord, item: ItemRecord, allowed: lifecycle.Allowed, schedule: list[rules.Interval]
     ) -> list[rules.Interval]:
         allowed.decline.check()
-        _cancel(reservation, now, reason)
+        mark_cancelled(reservation, now, reason)
         return without(schedule, reservation)
 
     changed, applied = change_outcome(
@@ -102,29 +102,11 @@ def reservation_lapse(*, reservation_id: str, now: datetime | None = None) -> Re
     """The job's: a request still pending at its start is cancelled (cancel_reason LAPSED) and its
     slot freed. Raises DomainError when it is not one (decided or cancelled meanwhile, or not yet
     started): a second or concurrent run changes nothing and sends nothing."""
-    now = now or clock.now()
-
-    def decide(
-        reservation: ReservationRecord, item: ItemRecord, allowed: lifecycle.Allowed, schedule: list[rules.Interval]
-    ) -> list[rules.Interval]:
-        allowed.decline.check()  # for the system: still pending, and started
-        _cancel(reservation, now, LAPSED)
-        return without(schedule, reservation)
-
-    changed = change(
+    return system_cancel(
         reservation_id=reservation_id,
-        actor=lifecycle.SYSTEM,
-        now=now,
-        decide=decide,
-        action="reservation.lapsed",
+        now=now or clock.now(),
+        verdict=lambda allowed: allowed.decline,  # for the system: still pending, and started
         reason=LAPSED,
-        require_active=False,
+        action="reservation.lapsed",
+        email="lapsed",
     )
-    notifications.send("lapsed", changed)
-    return changed
-
-
-def _cancel(reservation: ReservationRecord, now: datetime, reason: str) -> None:
-    reservation.status = "cancelled"
-    reservation.cancelled_at = to_store(now)
-    reservation.cancel_reason = reason

@@ -18,7 +18,7 @@ from reservations.store.models import ItemRecord, ReservationRecord, month_of
 from reservations.store.timefmt import to_store
 
 from .change import change, change_outcome
-from .records import interval, replaced, required_reason, without
+from .records import interval, mark_cancelled, replaced, required_reason, without
 
 
 def reservation_check_out(
@@ -114,9 +114,7 @@ def reservation_staff_cancel(
         reservation: ReservationRecord, item: ItemRecord, allowed: lifecycle.Allowed, schedule: list[rules.Interval]
     ) -> list[rules.Interval]:
         allowed.staff_cancel.check()
-        reservation.status = "cancelled"
-        reservation.cancelled_at = to_store(now)
-        reservation.cancel_reason = reason
+        mark_cancelled(reservation, now, reason)
         return without(schedule, reservation)
 
     changed, applied = change_outcome(
@@ -189,9 +187,7 @@ def reservation_release_no_show(*, reservation_id: str, now: datetime | None = N
         reservation: ReservationRecord, item: ItemRecord, allowed: lifecycle.Allowed, schedule: list[rules.Interval]
     ) -> list[rules.Interval]:
         allowed.release_no_show.check()
-        reservation.status = "cancelled"
-        reservation.cancelled_at = to_store(now)
-        reservation.cancel_reason = "no_show"
+        mark_cancelled(reservation, now, "no_show")
         return without(schedule, reservation)
 
     changed = change(

@@ -16,7 +16,7 @@ from reservations.store.connection import shared_connection
 from reservations.store.convert import policy_of, schedule_of
 from reservations.store.ids import item_id_of
 from reservations.store.models import AuditRecord, ItemRecord, ReservationRecord
-from reservations.store.timefmt import from_store
+from reservations.store.timefmt import from_store, to_store
 
 
 def facts(reservation: ReservationRecord) -> lifecycle.Booking:
@@ -140,3 +140,10 @@ def required_reason(reason: str) -> str:
     if not reason:
         raise DomainError("reason_required")
     return reason
+
+
+def mark_cancelled(reservation: ReservationRecord, now: datetime, reason: str) -> None:
+    """Cancelled now, with the reason the member is shown (staff's words, or a code such as "no_show")."""
+    reservation.status = "cancelled"
+    reservation.cancelled_at = to_store(now)
+    reservation.cancel_reason = reason

@@ -13,10 +13,9 @@ import logging
 from datetime import datetime
 
 from reservations import clock, notifications
-from reservations.bookings.change import change, change_outcome
-from reservations.bookings.records import without
+from reservations.bookings.change import change_outcome
+from reservations.bookings.system import sweep, system_cancel
 from reservations.domain import lifecycle, rules
-from reservations.domain.errors import DomainError
 from reservations.store.convert import policy_of
 from reservations.store.models import ItemRecord, ReservationRecord
 from reservations.store.timefmt import to_store
@@ -66,41 +65,23 @@ def reservation_confirm(
 def reservation_expire_hold(*, reservation_id: str, now: datetime | None = None) -> ReservationRecord:
     """The job's: a hold past its expiry is cancelled (cancel_reason EXPIRED) and its slot freed.
     Raises DomainError when it is not one (confirmed, cancelled or expired meanwhile)."""
-    now = now or clock.now()
-
-    def decide(
-        reservation: ReservationRecord, item: ItemRecord, allowed: lifecycle.Allowed, schedule: list[rules.Interval]
-    ) -> list[rules.Interval]:
-        allowed.expire_hold.check()
-        reservation.status = "cancelled"
-        reservation.cancelled_at = to_store(now)
-        reservation.cancel_reason = EXPIRED
-        return without(schedule, reservation)
-
-    expired = change(
+    return system_cancel(
         reservation_id=reservation_id,
-        actor=lifecycle.SYSTEM,
-        now=now,
-        decide=decide,
-        action="reservation.hold_expired",
+        now=now or clock.now(),
+        verdict=lambda allowed: allowed.expire_hold,
         reason=EXPIRED,
-        require_active=False,
+        action="reservation.hold_expired",
+        email="hold_expired",
     )
-    notifications.send("hold_expired", expired)
-    return expired
 
 
 def expire_holds(*, now: datetime | None = None) -> dict[str, int]:
     """Holds not confirmed by their expiry: cancelled, slot freed. Twice or concurrently: once."""
     now = now or clock.now()
-    expired = 0
-    for r in ReservationRecord.by_status_end.query(
-        "held", filter_condition=ReservationRecord.hold_expires_at <= to_store(now)
-    ):
-        try:
-            reservation_expire_hold(reservation_id=r.reservation_id, now=now)
-        except DomainError as error:  # confirmed, cancelled or expired meanwhile: nothing to do
-            logger.info("Hold %s not expired: %s", r.reservation_id, error.code)
-            continue
-        expired += 1
+    expired = sweep(
+        "held",
+        ReservationRecord.hold_expires_at <= to_store(now),
+        lambda reservation_id: reservation_expire_hold(reservation_id=reservation_id, now=now),
+        "Hold",
+    )
     return {"expired": expired}
