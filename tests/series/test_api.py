@@ -104,3 +104,11 @@ def test_someone_elses_series_is_404_and_anonymous_is_401(api, other_member):
     for response in (anon_api.post("/api/v1/series/preview", ask(make_item(name="X"))),
                      anon_api.post("/api/v1/series", ask(make_item(name="Y")))):  # fmt: skip
         assert response.status_code == 401 and response.json()["reason"] == "unauthenticated"
+
+
+def test_get_of_the_preview_path_is_the_series_route_s_answer_for_no_such_series(api):
+    """/series/preview also matches /series/{series_id}, whose GET the document promises: "preview"
+    is no series, so 404 (401 without a caller), never an undocumented 405."""
+    r = api.get("/api/v1/series/preview")
+    assert (r.status_code, r.json()["reason"]) == (404, "not_found")
+    assert Api(Client(), None).get("/api/v1/series/preview").status_code == 401
