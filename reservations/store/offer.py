@@ -11,6 +11,7 @@ from datetime import datetime
 from pynamodb.transactions import TransactWrite
 
 from .models import ReservationRecord, WaitRecord
+from .models.waitlist import stop_waiting
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -22,11 +23,8 @@ class HoldOffer:
         tx.update(
             WaitRecord(entry_id=self.entry_id),
             actions=[
-                WaitRecord.status.set("offered"),
-                WaitRecord.waiting_target.remove(),
+                *stop_waiting("offered", reservation.updated_at),
                 WaitRecord.reservation_id.set(reservation.reservation_id),
-                WaitRecord.updated_at.set(reservation.updated_at),
-                WaitRecord.version.add(1),
             ],
             condition=WaitRecord.status == "waiting",
         )

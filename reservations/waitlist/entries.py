@@ -28,6 +28,7 @@ from reservations.kinds.units import free_units, kind_of, kind_policy, units_of_
 from reservations.store.errors import response_code
 from reservations.store.ids import is_id, new_id
 from reservations.store.models import ItemRecord, WaitRecord
+from reservations.store.models.waitlist import WAITING, stop_waiting
 from reservations.store.timefmt import from_store, to_store
 
 MOST_WAITING = 10  # entries one member may have waiting at once
@@ -71,6 +72,7 @@ def join(
         joined_key=f"{to_store(now)}#{time.time_ns():020d}#{entry_id}",  # ties: this process's order
         status="waiting",
         waiting_target=target,
+        waiting_all=WAITING,
         updated_at=to_store(now),
         version=1,
     )
@@ -90,12 +92,7 @@ def leave(*, user_id: str, entry_id: str, now: datetime | None = None) -> WaitRe
         raise DomainError("not_waiting", status=entry.status)
     try:
         entry.update(
-            actions=[
-                WaitRecord.status.set("left"),
-                WaitRecord.waiting_target.remove(),
-                WaitRecord.updated_at.set(to_store(now or clock.now())),
-                WaitRecord.version.add(1),
-            ],
+            actions=stop_waiting("left", to_store(now or clock.now())),
             condition=WaitRecord.status == "waiting",
         )
     except UpdateError as error:
@@ -127,9 +124,10 @@ def waiting_for(target: str, *, limit: int = SHOWN) -> list[WaitRecord]:
     return list(WaitRecord.waiting.query(target, limit=limit))
 
 
-def all_waiting(*, limit: int = 200) -> list[WaitRecord]:
-    """Every waiting entry (staff's list): a Scan of the sparse index, which holds waiting entries only."""
-    entries = list(WaitRecord.waiting.scan(limit=limit))
+def all_waiting(*, limit: int | None = 200) -> list[WaitRecord]:
+    """The waiting entries, the longest waiting first (at most `limit`; None: all): one Query of the
+    sparse all_waiting index (more pages only past 1 MB), grouped by name for staff's list."""
+    entries = list(WaitRecord.all_waiting.query(WAITING, limit=limit))
     return sorted(entries, key=lambda e: (e.target_name.lower(), e.joined_key))
 
 

@@ -43,10 +43,11 @@ from reservations.kinds.booking import kind_book
 from reservations.kinds.units import free_units, kind_of, units_of_kind
 from reservations.store.errors import response_code
 from reservations.store.models import ItemRecord, WaitRecord
+from reservations.store.models.waitlist import stop_waiting
 from reservations.store.offer import HoldOffer
 from reservations.store.timefmt import from_store, to_store
 
-from .entries import split
+from .entries import all_waiting, split
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def hold_time() -> timedelta:
 def offer_holds(*, now: datetime | None = None) -> dict[str, int]:
     """The job: offer every list with someone waiting. Twice or concurrently: the same holds."""
     now = now or clock.now()
-    targets = {str(e.waiting_target) for e in WaitRecord.waiting.scan() if e.waiting_target}
+    targets = {str(e.waiting_target) for e in all_waiting(limit=None) if e.waiting_target}
     return {"held": sum(offer_for(target, now=now) for target in sorted(targets))}
 
 
@@ -148,12 +149,7 @@ def _lapse(entry: WaitRecord, now: datetime) -> None:
     """waiting → lapsed (its start passed, or the member or item is gone); once, however many run."""
     try:
         entry.update(
-            actions=[
-                WaitRecord.status.set("lapsed"),
-                WaitRecord.waiting_target.remove(),
-                WaitRecord.updated_at.set(to_store(now)),
-                WaitRecord.version.add(1),
-            ],
+            actions=stop_waiting("lapsed", to_store(now)),
             condition=WaitRecord.status == "waiting",
         )
     except UpdateError as error:

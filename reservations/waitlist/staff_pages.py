@@ -1,7 +1,7 @@
 """Staff's waiting list (issue 16.1): everyone waiting, by item or kind, in fair order (the order
 of joining, which is the order holds are offered in), with the member and the window they wait for.
 
-Requests: a Scan of the sparse `waiting` index (waiting entries only, at most entries.all_waiting's
+Requests: a Query of the sparse `all_waiting` index (waiting entries only, at most entries.all_waiting's
 limit) and one BatchGetItem of the members.
 """
 

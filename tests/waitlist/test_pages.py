@@ -189,7 +189,7 @@ def test_staff_see_every_waiting_entry_by_item_in_fair_order(staff_client, membe
     dynamo_calls.clear()
     page = staff_client.get("/staff/waitlist/")
     assert page.status_code == 200
-    assert dynamo_calls == ["BatchGetItem", "Scan", "BatchGetItem"]  # session and user; waiting; members
+    assert dynamo_calls == ["BatchGetItem", "Query", "BatchGetItem"]  # session and user; waiting; members
     text = page.content.decode()
     assert 'href="/staff/waitlist/"' in text  # in the staff nav
     projector, zoom = text.index("Projector"), text.index("Zoom lens")
