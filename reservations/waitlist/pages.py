@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from reservations import clock
 from reservations.domain import lifecycle, limits
 from reservations.domain.errors import DomainError
+from reservations.pages import flash_refusal
 from reservations.store.ids import is_id
 from reservations.store.models import WaitRecord
 from reservations.store.timefmt import from_store
@@ -89,9 +90,7 @@ def join(request: HttpRequest) -> HttpResponse:
             item_id=data.get("item_id") or None, kind_id=data.get("kind_id") or None,
         )  # fmt: skip
     except DomainError as error:
-        if error.code == "not_found":
-            raise Http404(error.message) from error
-        messages.error(request, error.message)
+        flash_refusal(request, error)
         return redirect(_back(what, ident, start, end))
     window = window_text(start, end, clock.site_tz())
     messages.success(request, f"You are on the waiting list for {entry.target_name}, {window}.")
@@ -129,9 +128,7 @@ def leave(request: HttpRequest, entry_id: str) -> HttpResponse:
     try:
         entry = entries.leave(user_id=str(request.user.pk), entry_id=entry_id)
     except DomainError as error:
-        if error.code == "not_found":
-            raise Http404(error.message) from error
-        messages.error(request, error.message)
+        flash_refusal(request, error)
         return redirect("web:waitlist")
     messages.success(request, f"You left the waiting list for {entry.target_name}.")
     return redirect("web:waitlist")
@@ -146,9 +143,7 @@ def confirm(request: HttpRequest, reservation_id: str) -> HttpResponse:
             actor=lifecycle.Actor(user_id=str(request.user.pk)), reservation_id=reservation_id
         )
     except DomainError as error:
-        if error.code == "not_found":
-            raise Http404(error.message) from error
-        messages.error(request, error.message)
+        flash_refusal(request, error)
         return redirect("web:booking", reservation_id=reservation_id)
     messages.success(request, f"Confirmed: {reservation.shown_name} is booked for you.")
     return redirect("web:booking", reservation_id=reservation_id)
