@@ -103,15 +103,11 @@ def dumps(value: Any) -> str:
     return json.dumps(value, default=json_default, ensure_ascii=False)
 
 
-def route(
-    *, role: str = "", shadows: Callable[..., HttpResponse] | None = None, **methods: Endpoint
-) -> Callable[..., HttpResponse]:
+def route(*, role: str = "", **methods: Endpoint) -> Callable[..., HttpResponse]:
     """A view answering `methods`; every method needs a caller unless its endpoint is public.
 
     role: "staff" or "admin", checked on the server for every call (401 without a caller, 403
     for a caller without the role).
-    shadows: for a literal path that also matches a route with a parameter (/series/preview and
-    /series/{series_id}): the methods this route lacks are that route's, answered as it answers them.
     """
     allowed = ", ".join(sorted(methods))
 
@@ -119,8 +115,6 @@ def route(
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         try:
             endpoint = methods.get(request.method or "")
-            if endpoint is None and shadows is not None:
-                return shadows(request)
             if endpoint is None:
                 raise DomainError("method_not_allowed", allowed=allowed)
             caller = None if endpoint.public else _authenticate(request)

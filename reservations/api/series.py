@@ -6,7 +6,6 @@ occurrences. A series whose chosen occurrences stopped being free answers 409 `s
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django import forms
@@ -137,6 +136,11 @@ def cancel_future(call: Call, series_id: str) -> Reply:
     return Reply(200, CANCELLED.dump(cancel.series_cancel_future(user_id=call.user_id, series_id=series_id)))
 
 
+series_preview_route = route(
+    POST=Endpoint(preview, "Every occurrence of a daily or weekly series: free, or why not (writes nothing)",
+                  "series", body=RepeatForm, returns=PREVIEW, errors=("series_invalid", "series_too_large", "not_found"),
+                  idempotent=False),
+)  # fmt: skip
 series_list = route(
     POST=Endpoint(create_series, f"Book the free occurrences of a series, all or nothing (at most {MOST_OCCURRENCES})",
                   "series", body=SeriesCreateForm, status=201, returns=SERIES, headers=("Location",),
@@ -145,12 +149,6 @@ series_list = route(
 series_detail = route(
     GET=Endpoint(get_series, "One of my series, with every occurrence booked", "series", returns=SERIES,
                  errors=("not_found",)),
-)  # fmt: skip
-series_preview_route = route(
-    shadows=partial(series_detail, series_id="preview"),  # GET /series/preview: no such series (404)
-    POST=Endpoint(preview, "Every occurrence of a daily or weekly series: free, or why not (writes nothing)",
-                  "series", body=RepeatForm, returns=PREVIEW, errors=("series_invalid", "series_too_large", "not_found"),
-                  idempotent=False),
 )  # fmt: skip
 series_cancel = route(
     POST=Endpoint(cancel_future, "Cancel every future occurrence (started ones are left alone)", "series",

@@ -47,8 +47,8 @@ EXEMPT = {
     # POST /api/v1/staff/users: the answer holds the new user's one-time set-password link, a secret
     # of the same kind; a retry answers email_taken, and the admin can ask for a new link.
     "api/v1/staff/users",
-    # POST /api/v1/series/preview: judges a series and writes nothing; a retry judges it afresh.
-    "api/v1/series/preview",
+    # POST /api/v1/series-preview: judges a series and writes nothing; a retry judges it afresh.
+    "api/v1/series-preview",
 }
 
 

@@ -49,7 +49,7 @@ NO_WRITE = {
     "staff/users/<str:user_id>/invite/": "emails the set-password link, writes nothing",
     "basket/add/": "puts an item in the session's basket, writes no table of the store",
     "basket/remove/": "takes an item out of the session's basket, writes no table of the store",
-    "api/v1/series/preview": "judges a series' occurrences, writes nothing",
+    "api/v1/series-preview": "judges a series' occurrences, writes nothing",
 }
 
 
@@ -157,7 +157,7 @@ BODIES = {
         "count": 2,
     },
     "api/v1/series/<str:series_id>/cancel": lambda w: {},
-    "api/v1/series/preview": lambda w: {
+    "api/v1/series-preview": lambda w: {
         "item_id": w.item.item_id,
         "start": iso(w.slot[0]),
         "end": iso(w.slot[1]),

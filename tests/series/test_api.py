@@ -35,7 +35,7 @@ def test_preview_lists_every_occurrence_free_or_why_not(api, other_member):
     thing = make_item()
     start, end = future_slot()
     member_bookings.reservation_create(user_id=other_member.pk, item_id=thing.item_id, start=start + DAY, end=end + DAY)
-    r = api.post("/api/v1/series/preview", ask(thing))
+    r = api.post("/api/v1/series-preview", ask(thing))
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["free_count"] == 2
@@ -59,7 +59,7 @@ def test_post_books_the_free_ones_and_get_reads_the_series(api):
 
 def test_a_chosen_occurrence_taken_since_the_preview_is_a_409_and_writes_nothing(api, other_member):
     thing = make_item()
-    starts = [o["start"] for o in api.post("/api/v1/series/preview", ask(thing)).json()["occurrences"]]
+    starts = [o["start"] for o in api.post("/api/v1/series-preview", ask(thing)).json()["occurrences"]]
     start, end = future_slot()
     member_bookings.reservation_create(user_id=other_member.pk, item_id=thing.item_id, start=start + DAY, end=end + DAY)
     r = api.post("/api/v1/series", ask(thing, starts=starts))
@@ -101,14 +101,14 @@ def test_someone_elses_series_is_404_and_anonymous_is_401(api, other_member):
     other = Api(Client(), token_create(user_id=str(other_member.pk), name="t").token)
     assert other.get(f"/api/v1/series/{r.json()['id']}").status_code == 404
     assert other.post(f"/api/v1/series/{r.json()['id']}/cancel").status_code == 404
-    for response in (anon_api.post("/api/v1/series/preview", ask(make_item(name="X"))),
+    for response in (anon_api.post("/api/v1/series-preview", ask(make_item(name="X"))),
                      anon_api.post("/api/v1/series", ask(make_item(name="Y")))):  # fmt: skip
         assert response.status_code == 401 and response.json()["reason"] == "unauthenticated"
 
 
-def test_get_of_the_preview_path_is_the_series_route_s_answer_for_no_such_series(api):
-    """/series/preview also matches /series/{series_id}, whose GET the document promises: "preview"
-    is no series, so 404 (401 without a caller), never an undocumented 405."""
+def test_preview_is_no_series(api):
+    """The preview is not under /series/{series_id} (it was, and a GET of /series/preview answered
+    405 where the document promises that route's 200/401/404): "preview" is no series."""
     r = api.get("/api/v1/series/preview")
     assert (r.status_code, r.json()["reason"]) == (404, "not_found")
     assert Api(Client(), None).get("/api/v1/series/preview").status_code == 401
